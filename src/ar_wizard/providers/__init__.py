@@ -1,0 +1,23 @@
+"""One module per registry; this registry maps a provider key to its module's class."""
+
+from __future__ import annotations
+
+from ..errors import UserError
+from .base import Provider
+from .generic import Generic
+
+_AVAILABLE: dict[str, type[Provider]] = {"generic": Generic}
+
+
+def get(key: str) -> Provider:
+    try:
+        return _AVAILABLE[key]()
+    except KeyError:
+        raise UserError(
+            f"--provider {key} is not supported yet: use --provider generic with the registry's "
+            "full index URL in --url."
+        ) from None
+
+
+def available() -> list[Provider]:
+    return [cls() for cls in _AVAILABLE.values()]

@@ -1,0 +1,295 @@
+"""``ar-wizard``: the TUI, or the same plan scripted (setup, undo, …).
+
+Only argparse is imported at start-up: ``--version`` and ``--help`` must stay
+instant, and the TUI (Textual) is imported only when it is about to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+from .errors import UserError
+
+EXIT_OK, EXIT_VALIDATION, EXIT_USAGE, EXIT_APPLY = 0, 1, 2, 3
+
+_EPILOG = """\
+exit codes: 0 done · 1 validation failed, nothing written · 2 usage or input error,
+nothing written · 3 apply failed and was rolled back
+
+A secret never goes on the command line: pipe it in with --password-stdin,
+or name an environment variable that holds it with --token-env."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # One sentence instead of argparse's usage dump.
+        raise UserError(f"{self.prog}: {message}; see `{self.prog} --help`.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .model import AUTH_METHODS, PROVIDERS, SCOPES, STORES
+
+    parser = _Parser(
+        prog="ar-wizard",
+        description="Connect uv, pip and twine to a private package registry: tested live, "
+        "previewed as diffs, written atomically with backups. Without a command it opens the wizard.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ar-wizard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    setup = commands.add_parser("setup", help="configure an index without the TUI", epilog=_EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = setup.add_argument_group("registry")
+    where.add_argument("--provider", choices=PROVIDERS, default="generic")
+    where.add_argument("--index", required=True, metavar="NAME", help="the index name uv will know it by")
+    where.add_argument("--url", help="the PEP 503 index URL (…/simple/)")
+    where.add_argument("--publish-url", help="the upload URL (default: the index URL without simple/)")
+    for flag in ("--location", "--project", "--repository", "--domain", "--domain-owner", "--region",
+                 "--organization", "--feed"):
+        where.add_argument(flag, help=argparse.SUPPRESS)
+    auth = setup.add_argument_group("credentials")
+    auth.add_argument("--auth", choices=AUTH_METHODS, default="token")
+    auth.add_argument("--username", metavar="USER")
+    secret = auth.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="read the token or password from stdin")
+    secret.add_argument("--token-env", metavar="VAR", help="read the token from environment variable VAR")
+    secret.add_argument("--key-file", metavar="PATH", help="a service-account key (--auth service-account-key)")
+    out = setup.add_argument_group("what to write")
+    out.add_argument("--store", choices=STORES, default="uv", help="where the secret is kept (default: uv)")
+    out.add_argument("--scope", choices=SCOPES, default="project", help="project files or ~/.config/uv/uv.toml")
+    out.add_argument("--targets", default="uv", metavar="uv[,pip][,twine]", help="the tools to configure")
+    out.add_argument("--project-dir", default=".", metavar="DIR")
+    out.add_argument("--publish", action="store_true", help="also configure uploads (publish-url)")
+    run = setup.add_argument_group("running")
+    run.add_argument("--dry-run", action="store_true", help="print the masked diffs and write nothing")
+    run.add_argument("--yes", action="store_true", help="apply without asking")
+    run.add_argument("--no-validate", action="store_true", help="skip the live check of the credentials")
+
+    undo = commands.add_parser("undo", help="restore the files and secrets a change replaced")
+    undo.add_argument("id", nargs="?", metavar="ID", help="the backup to restore (default: the latest)")
+    undo.add_argument("--list", action="store_true", help="list the backups")
+    undo.add_argument("--yes", action="store_true", help="restore without asking")
+
+    commands.add_parser("rotate", help="replace an index's secret (not yet available)")
+    commands.add_parser("doctor", help="explain why a setup fails (not yet available)")
+    return parser
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run one command; every user-caused problem becomes one sentence and an exit code."""
+    try:
+        return _main(argv)
+    except UserError as err:
+        print(f"error: {_mask(str(err))}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except Exception:
+        _report_crash()
+        return 70
+
+
+def _mask(text: str) -> str:
+    from .model import mask
+
+    return mask(text)
+
+
+def _report_crash() -> None:
+    import traceback
+
+    # Scrubbed: a secret in an exception's message must not reach the terminal or a bug report.
+    print(_mask(traceback.format_exc()), file=sys.stderr)
+    print("ar-wizard hit a bug (above, secrets masked); nothing was left half-written.", file=sys.stderr)
+
+
+def _main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "setup":
+        return _setup(args)
+    if args.command == "undo":
+        return _undo(args)
+    if args.command in ("rotate", "doctor"):
+        raise UserError(f"`ar-wizard {args.command}` is not available yet: it arrives in a coming release.")
+    return _tui()
+
+
+def _tui() -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(
+            "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
+            "(see `ar-wizard setup --help`)."
+        )
+    raise UserError(
+        "The interactive wizard is not available yet: use `ar-wizard setup … --yes` "
+        "(see `ar-wizard setup --help`)."
+    )
+
+
+def draft_from_args(args) -> object:
+    from pathlib import Path
+
+    from .model import Draft
+    from .plan import secret_from
+
+    targets = tuple(t.strip() for t in args.targets.split(",") if t.strip())
+    for target in targets:
+        if target not in ("uv", "pip", "twine"):
+            raise UserError(f"--targets names {target!r}: choose from uv, pip, twine.")
+    project_dir = Path(args.project_dir).resolve()
+    if not project_dir.is_dir():
+        raise UserError(f"--project-dir {args.project_dir} is not a directory.")
+    fields = {}
+    for name in ("url", "publish_url", "location", "project", "repository", "domain", "domain_owner",
+                 "region", "organization", "feed"):
+        value = getattr(args, name)
+        if value:
+            fields[name] = value
+
+    secret = None
+    if args.password_stdin:
+        if sys.stdin.isatty():
+            import getpass
+
+            secret = secret_from(getpass.getpass("Token or password: "), source="the prompt")
+        else:
+            secret = secret_from(sys.stdin.read(), source="stdin")
+    elif args.token_env:
+        value = os.environ.get(args.token_env)
+        if value is None:
+            raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
+        secret = secret_from(value, source=f"${args.token_env}")
+    elif args.key_file:
+        if args.auth != "service-account-key":
+            raise UserError("--key-file goes with --auth service-account-key.")
+        raise UserError("--auth service-account-key is for Google Artifact Registry, which is not supported yet.")
+    if secret is not None and args.auth == "keyring":
+        raise UserError("--auth keyring uses a keyring plugin and takes no secret: drop --password-stdin/--token-env.")
+
+    return Draft(
+        provider=args.provider,
+        fields=fields,
+        index_name=args.index,
+        auth=args.auth,
+        username=args.username or "",
+        secret=secret,
+        store=args.store,
+        scope=args.scope,
+        targets=targets,
+        publish=args.publish,
+        project_dir=project_dir,
+        validate=not args.no_validate,
+    )
+
+
+def _setup(args) -> int:
+    from .apply import apply
+    from .plan import build_plan
+
+    if not (args.yes or args.dry_run or sys.stdin.isatty()):
+        raise UserError("No terminal to ask for confirmation: add --yes to apply, or --dry-run to only see the changes.")
+    draft = draft_from_args(args)
+    plan = build_plan(draft)
+    for note in plan.notes:
+        print(f"warning: {note}", file=sys.stderr)
+
+    if draft.validate:
+        from .validate import validate_draft
+
+        print(f"Checking the credentials against the index…", file=sys.stderr)
+        verdict = validate_draft(draft)
+        if not verdict.ok:
+            print(f"error: {_mask(verdict.message)}", file=sys.stderr)
+            print("Nothing was written.", file=sys.stderr)
+            return EXIT_VALIDATION
+        print(f"ok: {verdict.message} ({verdict.seconds * 1000:.0f} ms)", file=sys.stderr)
+
+    if args.dry_run or not args.yes:
+        _print_plan(plan)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return EXIT_OK
+    if not args.yes and not _confirm("Apply these changes?"):
+        print("Nothing was written.")
+        return EXIT_OK
+
+    result = apply(plan, label=f"setup {draft.index_name}")
+    _print_result(result, plan.next_steps)
+    return EXIT_OK
+
+
+def _print_plan(plan) -> None:
+    diffs = plan.diffs()
+    if not diffs and not plan.secret_writes:
+        print("Everything is already configured: nothing to change.")
+    for _path, diff in diffs:
+        print(diff, end="" if diff.endswith("\n") else "\n")
+    for write in plan.secret_writes:
+        print(f"secret: {write.summary} (value masked)")
+
+
+def _print_result(result, next_steps: list[str]) -> None:
+    for path in result.written:
+        print(f"wrote   {path}")
+    for path in result.unchanged:
+        print(f"kept    {path} (already right)")
+    for summary in result.secrets:
+        print(f"stored  {summary}")
+    if result.backup_id:
+        print(f"backup  {result.backup_id}  (undo with `ar-wizard undo {result.backup_id}`)")
+    if next_steps:
+        print("\nNext:")
+        for step in next_steps:
+            print(f"  {step}")
+
+
+def _confirm(question: str) -> bool:
+    try:
+        with open("/dev/tty") as tty:
+            print(f"{question} [y/N] ", end="", flush=True)
+            return tty.readline().strip().lower() in ("y", "yes")
+    except OSError:
+        return False
+
+
+def _undo(args) -> int:
+    from .apply import list_backups, undo
+
+    backups = list_backups()
+    if args.list:
+        if not backups:
+            print("No backups yet.")
+        for b in backups:
+            state = f"  (undone by {b.undone_by})" if b.undone_by else ""
+            print(f"{b.id}  {b.created}  {b.label}{state}")
+            for f in b.files:
+                print(f"    file    {f}")
+            for s in b.secrets:
+                print(f"    secret  {s}")
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("No terminal to ask for confirmation: add --yes to undo.")
+        target = args.id or next((b.id for b in backups if not b.undone_by), None)
+        if target is None:
+            raise UserError("There is nothing to undo: no ar-wizard change has been recorded here.")
+        if not _confirm(f"Restore every file and secret from backup {target}?"):
+            print("Nothing was changed.")
+            return EXIT_OK
+        args.id = target
+    result = undo(args.id)
+    for path in result.written:
+        print(f"restored {path}")
+    for summary in result.secrets:
+        print(f"restored {summary}")
+    return EXIT_OK

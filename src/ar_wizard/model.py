@@ -1,0 +1,176 @@
+"""The draft a user fills in, the plan built from it, and the Secret type."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+PROVIDERS = ("gcp", "aws", "azure", "generic")
+AUTH_METHODS = ("token", "keyring", "service-account-key")
+STORES = ("uv", "keyring", "env", "netrc", "file")
+SCOPES = ("project", "user")
+TARGETS = ("uv", "pip", "twine")
+MASK = "****"
+
+# Every secret value alive in this process, so that any text about to be shown
+# (a diff, an error, a crash report) can be scrubbed without knowing which
+# secrets it might contain.
+_live_values: set[str] = set()
+_live_lock = threading.Lock()
+
+
+class Secret:
+    """A credential whose repr, str and format never show the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+        with _live_lock:
+            _live_values.add(value)
+
+    def reveal(self) -> str:
+        """The plain value: only code that hands it to a store or a server calls this."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({MASK!r})"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __format__(self, spec: str) -> str:
+        return MASK
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __reduce__(self):
+        raise TypeError("a Secret cannot be pickled")
+
+
+def _forms(value: str) -> set[str]:
+    """The ways a secret can appear in text we produce: as is, in a URL, in base64."""
+    forms = {value, quote(value, safe=""), quote(value)}
+    forms.add(base64.b64encode(value.encode()).decode())
+    return {f for f in forms if len(f) >= 4}
+
+
+def mask(text: str) -> str:
+    """``text`` with every live secret replaced by ``****``."""
+    with _live_lock:
+        values = list(_live_values)
+    for form in sorted({f for v in values for f in _forms(v)}, key=len, reverse=True):
+        text = text.replace(form, MASK)
+    return text
+
+
+@dataclass
+class Draft:
+    """Everything the user has chosen so far; both front ends fill the same one."""
+
+    mode: str = "setup"  # "setup" or "rotate"
+    provider: str = "generic"
+    # Provider-specific answers (generic: url, publish_url); "url" overrides any provider's shape.
+    fields: dict[str, str] = field(default_factory=dict)
+    index_name: str = ""
+    auth: str = "token"
+    username: str = ""
+    secret: Secret | None = None
+    store: str = "uv"
+    scope: str = "project"
+    targets: tuple[str, ...] = ("uv",)
+    publish: bool = False
+    project_dir: Path = field(default_factory=Path.cwd)
+    validate: bool = True
+
+    @property
+    def stores_secret(self) -> bool:
+        """A keyring plugin mints tokens on demand; every other method stores one."""
+        return self.auth != "keyring"
+
+
+def sha256(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's bytes before and after; ``after=None`` removes the file."""
+
+    path: Path
+    before: bytes | None
+    after: bytes | None
+    holds_secret: bool = False
+    summary: str = ""
+    mode: int | None = None  # set by undo to bring back the original permissions
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class SecretWrite:
+    """A secret handed to a credential store; ``secret=None`` removes the entry."""
+
+    store: str  # "uv" or "keyring"
+    service: str
+    username: str
+    secret: Secret | None
+
+    @property
+    def summary(self) -> str:
+        if self.store == "uv":
+            verb = "uv auth login" if self.secret else "uv auth logout"
+        else:
+            verb = "keyring set" if self.secret else "keyring del"
+        return f"{verb} {self.service} --username {self.username}"
+
+
+@dataclass
+class Plan:
+    draft: Draft
+    changes: list[FileChange] = field(default_factory=list)
+    secret_writes: list[SecretWrite] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    @property
+    def file_changes(self) -> list[FileChange]:
+        return [c for c in self.changes if c.changed]
+
+    def diffs(self) -> list[tuple[Path, str]]:
+        """One unified diff per changed file, every secret masked."""
+        import difflib
+
+        out = []
+        for change in self.file_changes:
+            before = _lines(change.before)
+            after = _lines(change.after)
+            name = str(change.path)
+            diff = difflib.unified_diff(
+                before,
+                after,
+                fromfile=name if change.before is not None else "/dev/null",
+                tofile=name if change.after is not None else "/dev/null",
+            )
+            out.append((change.path, mask("".join(diff))))
+        return out
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines

@@ -1,0 +1,279 @@
+"""Draft → plan: the exact bytes of every file to change and every secret to store.
+
+Nothing here writes; ``apply.py`` carries a plan out. Both front ends call
+``build_plan`` so the same answers always produce the same files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from . import paths, providers
+from .errors import UserError
+from .model import Draft, FileChange, Plan, Secret, SecretWrite
+from .naming import check_index_name, index_env_var
+from .stores import check_store
+from .targets import env_file, netrc_file, pip_conf, pypirc, text, uv_config
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The draft's answers made concrete: URLs, the username, the tools."""
+
+    simple_url: str
+    upload_url: str
+    username: str
+    publish: bool
+    keyring: bool  # uv and pip look the credential up with `keyring get`
+    warnings: tuple[str, ...]
+
+
+def resolve(draft: Draft) -> Resolved:
+    provider = providers.get(draft.provider)
+    urls = provider.urls(draft.fields)
+    username = draft.username or provider.default_username(draft.auth) or ""
+    if not username:
+        raise UserError("No username given: pass --username (the one the registry gave with the token).")
+    if draft.auth == "service-account-key" and draft.provider != "gcp":
+        raise UserError("--auth service-account-key is for Google Artifact Registry (--provider gcp) only.")
+    if draft.stores_secret and draft.secret is None:
+        raise UserError("No secret given: pass it with --password-stdin or --token-env VAR.")
+    return Resolved(
+        simple_url=urls.simple,
+        upload_url=urls.upload,
+        username=username,
+        publish=draft.publish or "twine" in draft.targets,
+        keyring=draft.auth == "keyring" or draft.store == "keyring",
+        warnings=urls.warnings,
+    )
+
+
+def build_plan(draft: Draft) -> Plan:
+    r = resolve(draft)
+    if not draft.targets:
+        raise UserError("--targets is empty: name at least one of uv, pip, twine.")
+    if draft.stores_secret:
+        check_store(draft.store, draft.targets, r.publish)
+    _check_store_tools(draft, r)
+
+    plan = Plan(draft, notes=list(r.warnings))
+    if "uv" in draft.targets:
+        plan.changes.append(_uv_config_change(draft, r))
+    if "pip" in draft.targets:
+        plan.changes.append(_pip_conf_change(draft, r))
+        if paths.legacy_pip_conf().exists():
+            plan.notes.append(
+                f"{paths.legacy_pip_conf()} is read after {paths.pip_conf()} and overrides it: "
+                "check that it does not set index-url or extra-index-url."
+            )
+    if "twine" in draft.targets:
+        plan.changes.append(_pypirc_change(draft, r))
+    if draft.stores_secret:
+        plan.changes.extend(_store_file_changes(draft, r))
+        plan.secret_writes.extend(_secret_writes(draft, r))
+    if draft.stores_secret and draft.store == "file":
+        plan.notes.append(
+            "The token will sit in plain text in pip.conf / .pypirc (mode 0600): prefer --store "
+            "keyring or netrc where the tools allow it."
+        )
+    plan.next_steps.extend(_next_steps(draft, r))
+    return plan
+
+
+def _check_store_tools(draft: Draft, r: Resolved) -> None:
+    from .credentials import keyring_cli, uv_store
+
+    if r.keyring:
+        keyring_cli.executable()
+    if draft.stores_secret and draft.store == "uv":
+        uv_store.check_available()
+        if urlsplit(r.simple_url).scheme != "https" and not _is_local(r.simple_url):
+            raise UserError(
+                "uv's credential store only accepts https URLs for hosts other than localhost: "
+                "use an https index URL or --store netrc."
+            )
+
+
+def _is_local(url: str) -> bool:
+    from .providers.base import _is_loopback
+
+    return _is_loopback(urlsplit(url).hostname or "")
+
+
+def with_userinfo(url: str, username: str, password: str | None = None) -> str:
+    """``url`` with ``username[:password]@`` in front of the host, percent-encoded."""
+    parts = urlsplit(url)
+    userinfo = quote(username, safe="")
+    if password is not None:
+        userinfo += ":" + quote(password, safe="")
+    netloc = f"{userinfo}@{parts.netloc.rsplit('@', 1)[-1]}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _edit(path: Path, edit, *, holds_secret: bool = False, summary: str = "") -> FileChange:
+    """Read ``path`` (missing is empty), apply ``edit`` to its text, keep BOM and line endings."""
+    before = read_bytes(path)
+    content, style = text.decode(before or b"", path)
+    if before is None:
+        style = text.TextStyle(bom=False, newline=os.linesep if os.linesep == "\r\n" else "\n")
+    after = text.encode(edit(content), style)
+    return FileChange(path=path, before=before, after=after, holds_secret=holds_secret, summary=summary)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a directory, not a file: move it aside and run again.") from None
+    except PermissionError:
+        raise UserError(f"{path} cannot be read (permission denied): fix its permissions and run again.") from None
+
+
+def uv_config_path(draft: Draft) -> Path:
+    if draft.scope == "user":
+        return paths.user_uv_toml()
+    path = paths.project_uv_config(draft.project_dir)
+    if not path.exists():
+        raise UserError(
+            f"{draft.project_dir} has no pyproject.toml: run `uv init` there first, pass "
+            "--project-dir, or use --scope user."
+        )
+    return path
+
+
+def _uv_config_change(draft: Draft, r: Resolved) -> FileChange:
+    path = uv_config_path(draft)
+    in_pyproject = path.name == "pyproject.toml"
+
+    def edit(content: str) -> str:
+        existing = uv_config.read_indexes(content, path=path, in_pyproject=in_pyproject)
+        check_index_name(draft.index_name, [i.get("name", "") for i in existing])
+        return uv_config.set_index(
+            content,
+            path=path,
+            in_pyproject=in_pyproject,
+            name=draft.index_name,
+            # uv asks the keyring only when it knows the username, and the URL is where it looks.
+            url=with_userinfo(r.simple_url, r.username) if r.keyring else r.simple_url,
+            publish_url=r.upload_url if r.publish else None,
+            keyring_subprocess=r.keyring,
+        )
+
+    return _edit(path, edit, summary=f"index {draft.index_name!r} for uv")
+
+
+def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
+    path = paths.pip_conf()
+    inline = draft.stores_secret and draft.store == "file"
+    if r.keyring:
+        url = with_userinfo(r.simple_url, r.username)
+    elif inline:
+        url = with_userinfo(r.simple_url, r.username, draft.secret.reveal())
+    else:
+        url = r.simple_url
+    return _edit(
+        path,
+        lambda content: pip_conf.add_extra_index(content, path=path, url=url, keyring_subprocess=r.keyring),
+        holds_secret=inline,
+        summary="extra-index-url for pip",
+    )
+
+
+def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
+    path = paths.pypirc()
+    inline = draft.stores_secret and draft.store == "file"
+    password = draft.secret.reveal() if inline else None
+    return _edit(
+        path,
+        lambda content: pypirc.set_repository(
+            content,
+            path=path,
+            name=draft.index_name,
+            repository_url=r.upload_url,
+            username=r.username,
+            password=password,
+        ),
+        # .pypirc is where people keep upload tokens; it is never world-readable.
+        holds_secret=True,
+        summary=f"[{draft.index_name}] for twine",
+    )
+
+
+def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
+    secret = draft.secret.reveal()
+    if draft.store == "env":
+        env_path = draft.project_dir / ".env"
+        values = {
+            index_env_var(draft.index_name, "USERNAME"): r.username,
+            index_env_var(draft.index_name, "PASSWORD"): secret,
+        }
+        if r.publish and "uv" in draft.targets:
+            values |= {"UV_PUBLISH_USERNAME": r.username, "UV_PUBLISH_PASSWORD": secret}
+        if "twine" in draft.targets:
+            values |= {"TWINE_USERNAME": r.username, "TWINE_PASSWORD": secret}
+        gitignore = draft.project_dir / ".gitignore"
+        return [
+            _edit(
+                env_path,
+                lambda content: env_file.set_vars(content, path=env_path, values=values),
+                holds_secret=True,
+                summary="UV_INDEX_* credentials",
+            ),
+            _edit(gitignore, lambda content: env_file.ensure_ignored(content, entry=".env"), summary="ignore .env"),
+        ]
+    if draft.store == "netrc":
+        path = paths.netrc()
+        hosts = [urlsplit(r.simple_url).hostname]
+        if r.publish and urlsplit(r.upload_url).hostname not in hosts:
+            hosts.append(urlsplit(r.upload_url).hostname)
+
+        def edit(content: str) -> str:
+            for host in hosts:
+                content = netrc_file.set_machine(content, path=path, host=host, login=r.username, password=secret)
+            return content
+
+        return [_edit(path, edit, holds_secret=True, summary=f"machine {', '.join(hosts)}")]
+    return []
+
+
+def _secret_writes(draft: Draft, r: Resolved) -> list[SecretWrite]:
+    if draft.store not in ("uv", "keyring"):
+        return []
+    services = [r.simple_url]
+    if draft.store == "uv" and r.publish and _origin(r.upload_url) != _origin(r.simple_url):
+        services.append(r.upload_url)
+    if draft.store == "keyring" and "twine" in draft.targets:
+        services.append(r.upload_url)  # twine asks the keyring for its repository URL
+    return [SecretWrite(draft.store, service, r.username, draft.secret) for service in services]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _next_steps(draft: Draft, r: Resolved) -> list[str]:
+    steps = []
+    if draft.stores_secret and draft.store == "env":
+        steps.append("set -a; . ./.env; set +a   # load the credentials into this shell")
+    if "uv" in draft.targets:
+        steps.append("uv add PACKAGE             # a package from the private index")
+    if "pip" in draft.targets:
+        steps.append("pip install PACKAGE")
+    if r.publish and "uv" in draft.targets:
+        steps.append(f"uv publish --index {draft.index_name}")
+    if "twine" in draft.targets:
+        steps.append(f"twine upload -r {draft.index_name} dist/*")
+    return steps
+
+
+def secret_from(value: str, *, source: str) -> Secret:
+    value = value.rstrip("\r\n")
+    if not value.strip():
+        raise UserError(f"The secret from {source} is empty: pass the token or password there.")
+    return Secret(value)

@@ -1,0 +1,103 @@
+"""What every provider offers: its URL shapes, its usernames and its reading of a status."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..errors import UserError
+
+
+@dataclass(frozen=True)
+class IndexUrls:
+    simple: str
+    upload: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+class Provider:
+    key = ""
+    title = ""
+    #: one line shown when choosing a provider
+    blurb = ""
+
+    def urls(self, fields: dict[str, str]) -> IndexUrls:
+        raise NotImplementedError
+
+    def parse(self, url: str) -> dict[str, str] | None:
+        """The fields a pasted URL stands for, or None when it is not this provider's."""
+        raise NotImplementedError
+
+    def default_username(self, auth: str) -> str | None:
+        return None
+
+    def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
+        """One sentence saying what an HTTP status from this registry means and what to do."""
+        return explain_status(status, url=url, username=username)
+
+
+def explain_status(status: int, *, url: str, username: str) -> str:
+    """The reading that holds for any PEP 503 index."""
+    if status == 401:
+        return (
+            f"{url} rejected the credentials for {username!r} (401): check the username and "
+            "the token or password, or create a new token."
+        )
+    if status == 403:
+        return (
+            f"{url} accepted who {username!r} is but refused access (403): ask for read "
+            "permission on this repository, or check that the token's scopes include reading packages."
+        )
+    if status == 404:
+        return (
+            f"Nothing was found at {url} (404): check the URL; a PEP 503 index URL usually ends "
+            "in /simple/."
+        )
+    if status == 407:
+        return (
+            f"The proxy between you and {url} asked for its own credentials (407): check "
+            "HTTPS_PROXY and its username and password."
+        )
+    if 500 <= status < 600:
+        return f"{url} answered with a server error ({status}): the registry is having trouble; try again later."
+    return f"{url} answered with HTTP {status}, which is not what a package index answers."
+
+
+def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
+    """Refuse a URL that cannot work or would put a secret in a file; return warnings."""
+    if not url:
+        raise UserError(f"The index URL is empty: give it with {flag}.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UserError(
+            f"{flag} {url!r} is not an http(s) URL: give the full index URL, e.g. "
+            "https://host/simple/."
+        )
+    if parts.username or parts.password:
+        raise UserError(
+            f"{flag} contains credentials: remove 'user:password@' from the URL; the wizard "
+            "keeps the secret in a credential store instead of in a file."
+        )
+    warnings = []
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        warnings.append(
+            f"{url} uses plain http: the password crosses the network unencrypted; use https "
+            "if the registry offers it."
+        )
+    path = parts.path.rstrip("/")
+    if not path.endswith("/simple") and not path.endswith("/json"):
+        warnings.append(
+            f"{url} does not end in /simple/: most registries serve their PEP 503 index there, "
+            "and the bare repository URL answers 404 to uv."
+        )
+    return tuple(warnings)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

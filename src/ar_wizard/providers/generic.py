@@ -1,0 +1,34 @@
+"""Any PEP 503 index that takes HTTP basic auth: JFrog, Nexus, GitLab, pypiserver, devpi."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from .base import IndexUrls, Provider, check_index_url
+
+
+class Generic(Provider):
+    key = "generic"
+    title = "Any PEP 503 index"
+    blurb = "JFrog, Nexus, GitLab, pypiserver, devpi: any index URL that takes a username and token."
+
+    def urls(self, fields: dict[str, str]) -> IndexUrls:
+        simple = fields.get("url", "").strip()
+        warnings = check_index_url(simple)
+        upload = fields.get("publish_url", "").strip() or upload_url_for(simple)
+        if fields.get("publish_url"):
+            check_index_url(upload, flag="--publish-url")
+        return IndexUrls(simple=simple, upload=upload, warnings=warnings)
+
+    def parse(self, url: str) -> dict[str, str] | None:
+        return {"url": url}
+
+
+def upload_url_for(simple_url: str) -> str:
+    """Most servers take uploads at the index URL without ``simple/``."""
+    parts = urlsplit(simple_url)
+    path = parts.path
+    stripped = path.rstrip("/")
+    if stripped.endswith("/simple"):
+        path = stripped[: -len("simple")]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

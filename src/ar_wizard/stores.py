@@ -1,0 +1,57 @@
+"""Which tool reads which credential store, and the sentence when one cannot."""
+
+from __future__ import annotations
+
+from .errors import UserError
+
+STORE_TITLES = {
+    "uv": "uv's credential store (uv auth login)",
+    "keyring": "the OS keyring (keyring set)",
+    "env": "a .env file with UV_INDEX_* variables",
+    "netrc": "~/.netrc",
+    "file": "inline in pip.conf / .pypirc",
+}
+
+# The tools a store serves (DESIGN.md: "Which tool reads which store").
+READERS: dict[str, frozenset[str]] = {
+    "uv": frozenset({"uv", "uv publish"}),
+    "keyring": frozenset({"uv", "pip", "uv publish", "twine"}),
+    "env": frozenset({"uv", "uv publish", "twine"}),
+    "netrc": frozenset({"uv", "pip", "uv publish"}),
+    "file": frozenset({"pip", "twine"}),
+}
+
+_WHY_NOT = {
+    ("uv", "pip"): "pip cannot read uv's credential store",
+    ("uv", "twine"): "twine cannot read uv's credential store",
+    ("env", "pip"): "pip does not read UV_INDEX_* variables",
+    ("netrc", "twine"): "twine does not read ~/.netrc",
+    ("file", "uv"): "uv never reads credentials from its own config files",
+    ("file", "uv publish"): "uv never reads credentials from its own config files",
+}
+
+# Preference order for the alternative we offer: no plaintext file first.
+_PREFERENCE = ("uv", "keyring", "netrc", "env", "file")
+
+
+def tools_for(targets: tuple[str, ...], publish: bool) -> list[str]:
+    tools = list(targets)
+    if publish and "uv" in targets:
+        tools.append("uv publish")
+    return tools
+
+
+def check_store(store: str, targets: tuple[str, ...], publish: bool) -> None:
+    """Refuse a store some chosen tool cannot read, naming the reason and one that works."""
+    tools = tools_for(targets, publish)
+    for tool in tools:
+        if tool not in READERS[store]:
+            reason = _WHY_NOT.get((store, tool), f"{tool} cannot read {STORE_TITLES[store]}")
+            raise UserError(f"--store {store} cannot work with --targets {','.join(targets)}: {reason}; {_alternative(tools)}")
+
+
+def _alternative(tools: list[str]) -> str:
+    for store in _PREFERENCE:
+        if READERS[store].issuperset(tools):
+            return f"use --store {store}, which {', '.join(tools)} all read."
+    return "configure the tools in separate runs."
