@@ -1,0 +1,168 @@
+"""Real parts for the tests: a private index, a keyring CLI, temp homes."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from private_index import PrivateIndex
+
+VENV_BIN = Path(sys.executable).parent
+PACKAGE = "acme-secret"
+
+
+@pytest.fixture(scope="session")
+def private_index(tmp_path_factory) -> PrivateIndex:
+    root = tmp_path_factory.mktemp("index")
+    index = PrivateIndex(root / "packages", root / "htpasswd").start()
+    index.add_package(PACKAGE, "1.0.0")
+    yield index
+    index.stop()
+
+
+@pytest.fixture
+def account(private_index) -> tuple[str, str]:
+    """A fresh user on the private index and its password."""
+    user = "user-" + secrets.token_hex(3)
+    password = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, password)
+    return user, password
+
+
+@pytest.fixture(scope="session")
+def uv_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("uv-cache")
+
+
+@pytest.fixture(scope="session")
+def keyring_bin(tmp_path_factory, uv_cache) -> Path:
+    """The keyring CLI installed the way users are told to: ``uv tool install keyring``.
+
+    pip ignores a keyring that lives in its own environment, so the project's
+    venv copy would not do; this one has its own bin dir, first on PATH."""
+    root = tmp_path_factory.mktemp("keyring-tool")
+    env = _clean_env() | {
+        "UV_TOOL_DIR": str(root / "tools"),
+        "UV_TOOL_BIN_DIR": str(root / "bin"),
+        "UV_CACHE_DIR": str(uv_cache),
+        "UV_PYTHON": sys.executable,
+    }
+    subprocess.run(
+        [shutil.which("uv"), "tool", "install", "keyring", "--with", "keyrings.alt"],
+        env=env, check=True, capture_output=True,
+    )
+    return root / "bin"
+
+
+def _clean_env() -> dict[str, str]:
+    """The machine's environment without anything that configures uv, pip or keyring."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("UV_", "PIP_", "TWINE_", "PYTHON_KEYRING", "VIRTUAL_ENV", "XDG_"))
+        and k not in ("NETRC", "HOME")
+    }
+
+
+@dataclass
+class Home:
+    """A temp HOME with XDG dirs and a uv project in it; ``env`` is what a user's shell would have."""
+
+    root: Path
+    project: Path
+    env: dict[str, str]
+    extra_path: list[Path] = field(default_factory=list)
+
+    def run(self, *argv, input: str | None = None, cwd: Path | None = None, env: dict | None = None, check=False):
+        proc = subprocess.run(
+            [str(a) for a in argv],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=cwd or self.project,
+            env=self.env | (env or {}),
+            timeout=180,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"{argv} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def wizard(self, *args, input: str | None = None, env: dict | None = None):
+        return self.run(VENV_BIN / "ar-wizard", *args, input=input, env=env)
+
+    def uv(self, *args, **kw):
+        return self.run(VENV_BIN / "uv", *args, **kw)
+
+    def pip(self, *args, **kw):
+        return self.run(VENV_BIN / "pip", *args, **kw)
+
+    def put_first_on_path(self, directory: Path) -> None:
+        self.env["PATH"] = f"{directory}{os.pathsep}{self.env['PATH']}"
+
+    def files(self) -> dict[Path, bytes]:
+        """Every file under the home, except caches and the venv uv creates."""
+        out = {}
+        for path in self.root.rglob("*"):
+            if path.is_file() and not any(part in (".venv", "cache") for part in path.relative_to(self.root).parts):
+                out[path] = path.read_bytes()
+        return out
+
+
+PYPROJECT = """\
+# The demo project a user runs the wizard in.
+[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.ruff]
+line-length = 100  # keep this comment
+"""
+
+
+@pytest.fixture
+def home(tmp_path, uv_cache, monkeypatch) -> Home:
+    root = tmp_path / "home"
+    project = root / "work" / "demo"
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text(PYPROJECT)
+    empty_index = root / "empty-index"
+    empty_index.mkdir()
+    env = _clean_env() | {
+        "HOME": str(root),
+        "XDG_CONFIG_HOME": str(root / ".config"),
+        "XDG_DATA_HOME": str(root / ".local" / "share"),
+        "XDG_STATE_HOME": str(root / ".local" / "state"),
+        "XDG_CACHE_HOME": str(root / ".cache"),
+        "UV_CACHE_DIR": str(uv_cache),
+        "UV_PYTHON": sys.executable,
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_NO_PROGRESS": "1",
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        # pip's default index is replaced by an empty local one, so a test
+        # proves the private index answered, not PyPI, and needs no network.
+        "PIP_INDEX_URL": empty_index.as_uri(),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    # In-process calls (plan, apply) see the same home as the subprocesses.
+    for key in [k for k in os.environ if k not in env]:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return Home(root=root, project=project, env=env)
+
+
+@pytest.fixture
+def keyring_home(home, keyring_bin, monkeypatch) -> Home:
+    home.put_first_on_path(keyring_bin)
+    monkeypatch.setenv("PATH", home.env["PATH"])
+    return home

@@ -1,0 +1,152 @@
+"""The live check against real servers on 127.0.0.1: each failure in one plain sentence."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import ssl
+import subprocess
+import threading
+
+import pytest
+
+from ar_wizard.model import Draft, Secret
+from ar_wizard.providers.base import explain_status
+from ar_wizard.validate import _network_problem, check_index, validate_draft
+
+
+def explain(url):
+    return lambda status: explain_status(status, url=url, username="me")
+
+
+def check(url, username="me", secret="x", timeout=5.0):
+    return check_index(url, username, Secret(secret), explain=explain(url), timeout=timeout)
+
+
+def serve(handler_body, *, tls_context=None):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            handler_body(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls_context:
+        server.socket = tls_context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_the_right_credentials_are_accepted(private_index, account):
+    user, password = account
+    verdict = check(private_index.simple_url, user, password)
+    assert verdict.ok and verdict.status == 200 and verdict.seconds > 0
+
+
+def test_wrong_credentials_say_the_registry_rejected_them(private_index, account):
+    user, _ = account
+    verdict = check(private_index.simple_url, user, "wrong")
+    assert not verdict.ok and verdict.status == 401
+    assert "rejected the credentials" in verdict.message
+
+
+def test_a_wrong_path_says_nothing_was_found(private_index, account):
+    user, password = account
+    verdict = check(private_index.base_url + "/nope/simple/", user, password)
+    assert verdict.status == 404 and "Nothing was found" in verdict.message
+
+
+def test_a_server_that_never_answers_times_out_in_plain_words():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        verdict = check(f"http://127.0.0.1:{listener.getsockname()[1]}/simple/", timeout=0.5)
+    finally:
+        listener.close()
+    assert not verdict.ok and "did not answer within" in verdict.message
+
+
+def test_a_closed_port_says_nothing_is_listening():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    verdict = check(f"http://127.0.0.1:{port}/simple/")
+    assert "Nothing is listening" in verdict.message
+
+
+def test_an_unknown_host_is_explained_as_dns():
+    message = _network_problem(socket.gaierror(-2, "Name or service not known"), "pkgs.example", "u", 5)
+    assert "could not be found (DNS)" in message
+
+
+def test_an_untrusted_certificate_explains_ssl_cert_file(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "1", "-subj", "/CN=127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    def ok(h):
+        h.send_response(200)
+        h.end_headers()
+
+    server = serve(ok, tls_context=context)
+    try:
+        verdict = check(f"https://127.0.0.1:{server.server_address[1]}/simple/")
+    finally:
+        server.shutdown()
+    assert "TLS certificate is not trusted" in verdict.message and "SSL_CERT_FILE" in verdict.message
+
+
+def test_a_redirect_to_another_host_is_called_a_sign_in_page_and_gets_no_password():
+    seen = {}
+
+    def login(h):
+        seen["authorization"] = h.headers.get("Authorization")
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.end_headers()
+        h.wfile.write(b"<html><form>Sign in</form></html>")
+
+    target = serve(login)
+
+    def redirect(h):
+        h.send_response(302)
+        h.send_header("Location", f"http://localhost:{target.server_address[1]}/login")
+        h.end_headers()
+
+    origin = serve(redirect)
+    try:
+        verdict = check(f"http://127.0.0.1:{origin.server_address[1]}/simple/")
+    finally:
+        origin.shutdown()
+        target.shutdown()
+    assert "sign-in page" in verdict.message
+    assert seen["authorization"] is None
+
+
+def test_an_answer_that_is_not_an_index_is_flagged():
+    def json_api(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.end_headers()
+        h.wfile.write(b"{}")
+
+    server = serve(json_api)
+    try:
+        verdict = check(f"http://127.0.0.1:{server.server_address[1]}/simple/")
+    finally:
+        server.shutdown()
+    assert not verdict.ok and "not with a package index" in verdict.message
+
+
+def test_validating_a_draft_uses_its_url_username_and_secret(private_index, account):
+    user, password = account
+    draft = Draft(fields={"url": private_index.simple_url}, index_name="acme", username=user, secret=Secret(password))
+    assert validate_draft(draft).ok
