@@ -190,3 +190,21 @@ def test_the_secret_reaches_no_file_but_its_store_no_output_and_no_argv(home, pr
     holders = [p for p, data in home.files().items() if password.encode() in data]
     assert holders == [credentials_store], holders
     assert not any(password.encode() in p.read_bytes() for p in backups.rglob("*") if p.is_file())
+
+
+def test_the_proof_step_resolves_a_listed_package_with_the_real_uv(home, private_index, account):
+    from ar_wizard.model import Draft, Secret
+    from ar_wizard.validate import prove_with_uv, validate_draft
+
+    user, password = account
+    draft = Draft(fields={"url": private_index.simple_url}, index_name="acme", username=user,
+                  secret=Secret(password), store="netrc", project_dir=home.project)
+    verdict = validate_draft(draft)
+    assert PACKAGE in verdict.projects
+    assert not prove_with_uv(draft, PACKAGE).ok, "nothing is configured yet"
+
+    assert setup(home, private_index, user, password, store="netrc").returncode == 0
+
+    proof = prove_with_uv(draft, PACKAGE)
+    assert proof.ok, proof.message
+    assert f"{PACKAGE}==1.0.0" in proof.message

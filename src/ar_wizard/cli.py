@@ -130,10 +130,9 @@ def _tui() -> int:
             "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
             "(see `ar-wizard setup --help`)."
         )
-    raise UserError(
-        "The interactive wizard is not available yet: use `ar-wizard setup … --yes` "
-        "(see `ar-wizard setup --help`)."
-    )
+    from .tui.app import WizardApp
+
+    return WizardApp().run() or 0
 
 
 def draft_from_args(args) -> object:

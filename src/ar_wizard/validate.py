@@ -26,6 +26,7 @@ class Verdict:
     url: str
     status: int | None = None
     seconds: float = 0.0
+    projects: tuple[str, ...] = ()  # a few names the index lists, to try an install with
 
 
 def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
@@ -103,7 +104,66 @@ def check_index(url: str, username: str, secret: Secret | None, *, explain, time
             status,
             seconds,
         )
-    return Verdict(True, f"{url} accepted the credentials for {username!r}.", url, status, seconds)
+    return Verdict(
+        True, f"{url} accepted the credentials for {username!r}.", url, status, seconds, _projects(body, content_type)
+    )
+
+
+def _projects(body: bytes, content_type: str, limit: int = 5) -> tuple[str, ...]:
+    import re
+
+    if "json" in content_type:
+        import json
+
+        try:
+            return tuple(p["name"] for p in json.loads(body).get("projects", [])[:limit])
+        except (ValueError, AttributeError, KeyError, TypeError):
+            return ()
+    names = re.findall(rb"<a\b[^>]*>\s*([^<\s]+)\s*</a>", body, flags=re.IGNORECASE)
+    return tuple(n.decode("utf-8", "replace") for n in names[:limit])
+
+
+def prove_with_uv(draft: Draft, package: str, *, timeout: float = 120) -> Verdict:
+    """Resolve ``package`` with the real uv and the files just written, as the user will."""
+    import os
+    import shutil
+    import subprocess
+
+    from .plan import resolve
+
+    r = resolve(draft)
+    uv = shutil.which("uv")
+    if uv is None:
+        return Verdict(False, "uv is not on PATH, so the check could not run: install uv first.", r.simple_url)
+    env = dict(os.environ)
+    if draft.store == "env" and draft.stores_secret:
+        from .targets import env_file
+
+        dotenv = draft.project_dir / ".env"
+        if dotenv.exists():
+            env.update(env_file.read_vars(dotenv.read_text(encoding="utf-8")))
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [uv, "pip", "compile", "-", "--no-header", "--emit-index-annotation", "--quiet"],
+            input=package + "\n",
+            capture_output=True,
+            text=True,
+            cwd=draft.project_dir,
+            env=env,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return Verdict(False, f"uv did not finish within {timeout:.0f} s.", r.simple_url)
+    seconds = time.monotonic() - started
+    bare = r.simple_url.rstrip("/")
+    if proc.returncode == 0 and bare in proc.stdout:
+        pinned = next((line for line in proc.stdout.splitlines() if "==" in line), package)
+        return Verdict(True, f"uv resolved {pinned.strip()} from {r.simple_url}.", r.simple_url, seconds=seconds)
+    if proc.returncode == 0:
+        return Verdict(False, f"uv resolved {package}, but from another index than {r.simple_url}.", r.simple_url, seconds=seconds)
+    detail = mask(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no output")
+    return Verdict(False, f"uv could not resolve {package}: {detail}", r.simple_url, seconds=seconds)
 
 
 def _looks_like_index(content_type: str, body: bytes) -> bool:

@@ -10,6 +10,17 @@ from ..errors import UserError
 
 
 @dataclass(frozen=True)
+class FieldSpec:
+    """One registry detail the user types; the TUI draws an input per spec."""
+
+    name: str
+    label: str
+    placeholder: str = ""
+    help: str = ""
+    optional: bool = False
+
+
+@dataclass(frozen=True)
 class IndexUrls:
     simple: str
     upload: str
@@ -21,6 +32,12 @@ class Provider:
     title = ""
     #: one line shown when choosing a provider
     blurb = ""
+    fields: tuple[FieldSpec, ...] = ()
+    auth_methods: tuple[str, ...] = ("token", "keyring")
+
+    def check_field(self, name: str, value: str) -> tuple[str, ...]:
+        """Raise UserError when ``value`` cannot work for field ``name``; return warnings."""
+        return ()
 
     def urls(self, fields: dict[str, str]) -> IndexUrls:
         raise NotImplementedError

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import IndexUrls, Provider, check_index_url
+from .base import FieldSpec, IndexUrls, Provider, check_index_url
 
 
 class Generic(Provider):
     key = "generic"
     title = "Any PEP 503 index"
     blurb = "JFrog, Nexus, GitLab, pypiserver, devpi: any index URL that takes a username and token."
+    fields = (
+        FieldSpec("url", "Index URL", "https://pypi.example.com/simple/", "The PEP 503 'simple' URL uv installs from."),
+        FieldSpec(
+            "publish_url",
+            "Upload URL",
+            "(the index URL without simple/)",
+            "Where `uv publish` and twine upload; leave empty for the usual place.",
+            optional=True,
+        ),
+    )
+
+    def check_field(self, name: str, value: str) -> tuple[str, ...]:
+        if name == "url":
+            return check_index_url(value)
+        if name == "publish_url" and value:
+            return check_index_url(value, flag="the upload URL")
+        return ()
 
     def urls(self, fields: dict[str, str]) -> IndexUrls:
         simple = fields.get("url", "").strip()

@@ -1,0 +1,1 @@
+"""The Textual front end: one screen per step of ``flow.py``, over one shared draft."""

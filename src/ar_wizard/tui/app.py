@@ -1,0 +1,56 @@
+"""The wizard app: runs the flow, one screen per step, over one shared draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from ..flow import Step, next_step, previous_step
+from ..model import Draft
+from .quit import ConfirmQuit
+from .screens import SCREENS
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ar-wizard"
+    BINDINGS = [Binding("ctrl+q", "leave", "Quit", id="quit-app", tooltip="Leave without writing anything")]
+
+    def __init__(self, project_dir: Path | None = None, draft: Draft | None = None):
+        super().__init__()
+        self.draft = draft or Draft(project_dir=project_dir or Path.cwd())
+        self.findings = None  # what discover() found, filled by the Start screen
+        self.verdict = None  # the last validation verdict
+        self.plan = None  # the plan the Preview screen showed and Apply carries out
+        self.result = None  # what Apply wrote
+        self.touched = False  # something was typed or chosen: leaving asks first
+        self.step = Step.START
+
+    def on_mount(self) -> None:
+        self.run_flow()
+
+    @work(exclusive=True, group="flow")
+    async def run_flow(self) -> None:
+        step: Step | None = Step.START
+        while step is not None:
+            self.step = step
+            outcome = await self.push_screen_wait(SCREENS[step]())
+            step = previous_step(self.draft, step) if outcome == "back" else next_step(self.draft, step)
+        self.exit(0)
+
+    def on_input_changed(self) -> None:
+        self.touched = True
+
+    def on_radio_set_changed(self) -> None:
+        self.touched = True
+
+    def on_checkbox_changed(self) -> None:
+        self.touched = True
+
+    @work(group="leave")
+    async def action_leave(self) -> None:
+        if self.result is not None or not self.touched or await self.push_screen_wait(ConfirmQuit()):
+            self.exit(0)

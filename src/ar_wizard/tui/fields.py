@@ -1,0 +1,89 @@
+"""Inputs that validate as they are typed and say why beside the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Static
+
+from ..errors import UserError
+
+
+class CoreCheck(Validator):
+    """Runs one of the core's checks: a UserError is a failure, returned strings are warnings.
+
+    The check's context (the provider, the existing index names) comes in through the
+    constructor, so the rules live in the core and the screen only asks."""
+
+    def __init__(self, check: Callable[[str], object], *, optional: bool = False):
+        super().__init__()
+        self._check = check
+        self._optional = optional
+        self.warnings: tuple[str, ...] = ()
+
+    def validate(self, value: str) -> ValidationResult:
+        self.warnings = ()
+        if self._optional and not value.strip():
+            return self.success()
+        try:
+            result = self._check(value.strip())
+        except UserError as err:
+            return self.failure(str(err))
+        self.warnings = tuple(result) if isinstance(result, (tuple, list)) else ()
+        return self.success()
+
+
+class SecretInput(Input):
+    """A masked input whose value cannot be copied or cut out of the terminal."""
+
+    def __init__(self, **kwargs):
+        super().__init__(password=True, **kwargs)
+
+    def action_copy(self) -> None:
+        self.notify("Secrets are not copied.", severity="warning")
+
+    def action_cut(self) -> None:
+        self.notify("Secrets are not copied.", severity="warning")
+
+
+class Field(Vertical):
+    """A label, an input and the reason the input is not right yet (or a warning)."""
+
+    DEFAULT_CLASSES = "field"
+
+    def __init__(self, label: str, input: Input, *, help: str = "", id: str | None = None):
+        super().__init__(id=id)
+        self._label = label
+        self.input = input
+        self._help = help
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="field-label")
+        yield self.input
+        if self._help:
+            yield Static(self._help, classes="field-help")
+        yield Static("", classes="reason")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show(event.validation_result)
+
+    def show(self, result: ValidationResult | None) -> None:
+        reason = self.query_one(".reason", Static)
+        warnings = [w for v in self.input.validators if isinstance(v, CoreCheck) for w in v.warnings]
+        if result is not None and not result.is_valid:
+            reason.update("✗ " + " ".join(result.failure_descriptions))
+            reason.set_classes("reason error")
+        elif warnings:
+            reason.update("⚠ " + " ".join(warnings))
+            reason.set_classes("reason warning")
+        else:
+            reason.update("")
+            reason.set_classes("reason")
+
+    @property
+    def valid(self) -> bool:
+        result = self.input.validate(self.input.value)
+        return result is None or result.is_valid

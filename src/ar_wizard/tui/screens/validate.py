@@ -1,0 +1,89 @@
+"""Validate: ask the real index with the credential, in a worker, before anything is written."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Button, LoadingIndicator, Static
+from textual.worker import get_current_worker
+
+from ...errors import UserError
+from ...flow import Step
+from ...model import mask
+from ..base import StepScreen
+
+
+class ValidateScreen(StepScreen):
+    STEP = Step.VALIDATE
+    HEADING = "Checking the credentials against the index"
+    HELP = "The same request uv will make. Back cancels it; Retry asks again."
+
+    BINDINGS = [Binding("ctrl+r", "retry", "Retry", id="retry", tooltip="Ask the index again")]
+
+    class Checked(Message):
+        def __init__(self, verdict) -> None:
+            super().__init__()
+            self.verdict = verdict
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="asking")
+        yield LoadingIndicator(id="spinner")
+        yield Static("", id="verdict", classes="verdict")
+        yield Button("Retry", id="retry-button")
+
+    def load(self) -> None:
+        self.wizard.verdict = None
+        self.action_retry()
+
+    def action_retry(self) -> None:
+        self.wizard.verdict = None
+        self.query_one("#spinner").display = True
+        self.query_one("#verdict").display = False
+        self.query_one("#retry-button").display = False
+        url = self.draft.fields.get("url", "the index")
+        self.query_one("#asking", Static).update(f"Asking {url} as {self.draft.username!r}…")
+        self.refresh_nav()
+        self.check()
+
+    @work(thread=True, exclusive=True, group="validate")
+    def check(self) -> None:
+        from ...validate import Verdict, validate_draft
+
+        try:
+            verdict = validate_draft(self.draft)
+        except UserError as err:
+            verdict = Verdict(False, str(err), self.draft.fields.get("url", ""))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Checked(verdict))
+
+    @on(Checked)
+    def show(self, message: Checked) -> None:
+        verdict = message.verdict
+        self.wizard.verdict = verdict
+        self.query_one("#spinner").display = False
+        box = self.query_one("#verdict", Static)
+        box.display = True
+        timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
+        if verdict.ok:
+            box.update(f"✓ {mask(verdict.message)}{timing}")
+            box.set_classes("verdict passed")
+        else:
+            box.update(f"✗ {mask(verdict.message)}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
+            box.set_classes("verdict failed")
+            self.query_one("#retry-button").display = True
+        self.refresh_nav()
+
+    def problem(self) -> str | None:
+        verdict = self.wizard.verdict
+        if verdict is None:
+            return "still checking"
+        return None if verdict.ok else verdict.message
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "retry-button":
+            event.stop()
+            self.action_retry()
+        else:
+            super().on_button_pressed(event)
