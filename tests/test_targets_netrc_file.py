@@ -40,12 +40,13 @@ def netrc_file(draw):
     if draw(st.booleans()):
         blocks.insert(draw(st.integers(0, len(blocks))), "macdef init\ncd /pub\nmachine not-an-entry\n\n")
     for _ in range(draw(st.integers(0, 2))):
-        blocks.insert(draw(st.integers(0, len(blocks))), draw(st.sampled_from(["#note\n", "\n", "# a comment line\n"]) if not blocks else st.sampled_from(["#note\n", "\n"])))
+        # Python's netrc reads "# several words" as a comment only in some positions; one word is safe.
+        blocks.insert(draw(st.integers(0, len(blocks))), draw(st.sampled_from(["#note\n", "\n"])))
     if draw(st.booleans()):
         blocks.append("default login anonymous password guest@\n")
     text = "".join(blocks)
-    if text and draw(st.integers(0, 4)) == 0:
-        text = text.rstrip("\n")
+    if text.endswith("\n") and not text.endswith("\n\n") and draw(st.integers(0, 4)) == 0:
+        text = text[:-1]  # no final newline (a macro keeps the empty line that ends it)
     return text, hosts
 
 
@@ -153,3 +154,10 @@ def test_a_malformed_netrc_is_refused_with_its_path_and_line():
         set_machine("machine a login b\n  port 22\n", path=PATH, host="h", login="u", password="p")
     with pytest.raises(UserError, match=r"line 1: expected machine, default or macdef"):
         lookup("login b\n", "h")
+
+
+def test_a_comment_line_of_several_words_is_skipped_wherever_it_is():
+    # Python's netrc only manages this on the first line or right after a token; we are lenient.
+    text = "machine a login b password c\n\n# old entry: machine h login x password y\n"
+    assert lookup(text, "h") is None
+    assert set_machine(text, path=PATH, host="a", login="b", password="new") == text.replace("password c", "password new")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 
 from ar_wizard.errors import UserError
 from ar_wizard.targets.text import decode, encode
@@ -512,3 +516,10 @@ def test_sub_tables_of_the_last_index_stay_with_it():
     text = '[[index]]\nname = "a"\nurl = "u"\n[index.extra]\nx = 1\n[pip]\ny = 2\n'
     new = set_index(text, **UV_TOML, name="b", url="v")
     assert new == text.replace("x = 1\n", 'x = 1\n\n[[index]]\nname = "b"\nurl = "v"\n\n')
+
+
+def test_keyring_provider_follows_top_level_dotted_keys_and_stays_above_the_first_table():
+    text = 'tool.uv.dev-dependencies = []\n\n[project]\nname = "demo"\n'
+    new = set_index(text, **PYPROJECT, name="corp", url="u", keyring_subprocess=True)
+    assert new.startswith('tool.uv.dev-dependencies = []\ntool.uv.keyring-provider = "subprocess"\n\n[project]\n')
+    assert read_indexes(new, **PYPROJECT) == [{"name": "corp", "url": "u"}]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets as random
 import signal
 import stat
 import tempfile
@@ -221,6 +220,12 @@ def _interrupts_deferred():
         raise KeyboardInterrupt
 
 
+def new_backup_id() -> str:
+    """Sortable by time, to the microsecond, so the newest backup is always last."""
+    now = time.time_ns()
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime(now // 10**9)) + f"-{now // 1000 % 10**6:06d}"
+
+
 class _BackupSet:
     """``$XDG_STATE_HOME/ar-wizard/backups/ID/``: a manifest, the original files, the old secrets."""
 
@@ -239,7 +244,7 @@ class _BackupSet:
     @classmethod
     def create(cls, root: Path, label: str) -> _BackupSet:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        backup_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + random.token_hex(2)
+        backup_id = new_backup_id()
         directory = root / backup_id
         directory.mkdir(mode=0o700)
         manifest = {
@@ -320,7 +325,7 @@ def list_backups() -> list[BackupInfo]:
     if not root.is_dir():
         return []
     sets = []
-    for directory in sorted(root.iterdir(), reverse=True):
+    for directory in sorted(root.iterdir(), key=lambda d: d.name, reverse=True):
         try:
             backup = _BackupSet.load(root, directory.name)
         except UserError:

@@ -238,10 +238,12 @@ def _print_plan(plan) -> None:
 
 
 def _print_result(result, next_steps: list[str]) -> None:
+    from .paths import shown
+
     for path in result.written:
-        print(f"wrote   {path}")
+        print(f"wrote   {shown(path)}")
     for path in result.unchanged:
-        print(f"kept    {path} (already right)")
+        print(f"kept    {shown(path)} (already right)")
     for summary in result.secrets:
         print(f"stored  {summary}")
     if result.backup_id:
@@ -287,8 +289,10 @@ def _undo(args) -> int:
             return EXIT_OK
         args.id = target
     result = undo(args.id)
+    from .paths import shown
+
     for path in result.written:
-        print(f"restored {path}")
+        print(f"restored {shown(path)}")
     for summary in result.secrets:
         print(f"restored {summary}")
     return EXIT_OK

@@ -155,7 +155,9 @@ class Plan:
         for change in self.file_changes:
             before = _lines(change.before)
             after = _lines(change.after)
-            name = str(change.path)
+            from .paths import shown
+
+            name = shown(change.path)
             diff = difflib.unified_diff(
                 before,
                 after,

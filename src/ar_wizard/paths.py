@@ -53,3 +53,12 @@ def pypirc() -> Path:
 def netrc() -> Path:
     configured = os.environ.get("NETRC")
     return Path(configured) if configured else home() / ".netrc"
+
+
+def shown(path: Path) -> str:
+    """``path`` as a person would write it: ``~/.config/uv/uv.toml``."""
+    text = str(path)
+    root = str(home())
+    if root not in ("", "/") and (text == root or text.startswith(root + os.sep)):
+        return "~" + text[len(root):]
+    return text

@@ -183,7 +183,10 @@ class IniFile:
 
     def add_option(self, section: Section, name: str, value: str | list[str]) -> str:
         """Add an option after the section's last one; a list value goes one word per line."""
-        indent = " " * section.options[-1].indent if section.options else ""
+        indent = ""
+        if section.options:  # the same indentation as its neighbour, so it is not a continuation
+            neighbour = section.options[-1]
+            indent = self.lines[neighbour.line][: neighbour.indent]
         return self.insert_lines(section.last + 1, [indent + line for line in _render_option(name, value)])
 
     def set_value(self, option: Option, value: str) -> str:

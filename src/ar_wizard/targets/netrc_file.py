@@ -89,7 +89,9 @@ class _Lexer:
         text = self.text
         # Python's netrc reads the body with readline() right after the name's
         # terminating character; the body ends at the first empty line.
-        if self.pos < len(text) and text[self.pos] in _WHITESPACE:
+        if text.startswith("\r\n", self.pos):
+            self.pos += 2  # Python reads files with universal newlines: CRLF is one character
+        elif self.pos < len(text) and text[self.pos] in _WHITESPACE:
             self.pos += 1
         while self.pos < len(text):
             newline = text.find("\n", self.pos)

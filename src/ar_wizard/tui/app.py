@@ -17,7 +17,9 @@ from .screens import SCREENS
 class WizardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ar-wizard"
-    BINDINGS = [Binding("ctrl+q", "leave", "Quit", id="quit-app", tooltip="Leave without writing anything")]
+    BINDINGS = [
+        Binding("ctrl+q", "leave", "Quit", id="quit-app", show=False, tooltip="Leave without writing anything")
+    ]
 
     def __init__(self, project_dir: Path | None = None, draft: Draft | None = None):
         super().__init__()

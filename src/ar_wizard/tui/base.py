@@ -123,9 +123,8 @@ class StepScreen(Screen[str]):
 
     def _indicator(self) -> str:
         steps = steps_for(self.draft)
-        parts = []
-        for step in steps:
-            title = STEP_TITLES[step]
-            parts.append(f"[reverse] {title} [/]" if step == self.STEP else f"[dim]{title}[/]")
-        here = steps.index(self.STEP) + 1 if self.STEP in steps else 1
-        return f"ar-wizard  {here}/{len(steps)}   " + " › ".join(parts)
+        here = steps.index(self.STEP) if self.STEP in steps else 0
+        dots = " ".join("●" if i < here else "◉" if i == here else "○" for i in range(len(steps)))
+        following = STEP_TITLES[steps[here + 1]] if here + 1 < len(steps) else ""
+        then = f"   [dim]then {following}[/]" if following else ""
+        return f"ar-wizard   {dots}   [b]{STEP_TITLES[self.STEP]}[/] — step {here + 1} of {len(steps)}{then}"

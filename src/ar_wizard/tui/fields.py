@@ -65,7 +65,9 @@ class Field(Vertical):
         yield self.input
         if self._help:
             yield Static(self._help, classes="field-help")
-        yield Static("", classes="reason")
+        reason = Static("", classes="reason")
+        reason.display = False
+        yield reason
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show(event.validation_result)
@@ -81,7 +83,7 @@ class Field(Vertical):
             reason.set_classes("reason warning")
         else:
             reason.update("")
-            reason.set_classes("reason")
+        reason.display = bool(result is not None and not result.is_valid or warnings)
 
     @property
     def valid(self) -> bool:

@@ -9,6 +9,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from ...errors import UserError
 from ...flow import Step
+from ...paths import shown
 from ..base import StepScreen
 
 
@@ -51,9 +52,9 @@ class ApplyScreen(StepScreen):
             outcome.set_classes("verdict failed")
         else:
             self.wizard.result = message.result
-            lines = [f"✓ wrote {p}" for p in message.result.written]
+            lines = [f"✓ wrote {shown(p)}" for p in message.result.written]
             lines += [f"✓ stored {s}" for s in message.result.secrets]
-            lines += [f"  kept {p} (already right)" for p in message.result.unchanged]
+            lines += [f"  kept {shown(p)} (already right)" for p in message.result.unchanged]
             if message.result.backup_id:
                 lines.append(f"\nBackup {message.result.backup_id}: `ar-wizard undo {message.result.backup_id}` puts it all back.")
             outcome.update("\n".join(lines) or "Nothing needed to change.")

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
 
 from ...errors import UserError
 from ...flow import Step
+from ...paths import shown
 from ..base import StepScreen
 
 
@@ -68,7 +69,7 @@ class PreviewScreen(StepScreen):
                 Collapsible(
                     Checkbox("Write this file", value=True, id=f"include-{n}"),
                     Static(Syntax(diffs[change.path], "diff", theme="ansi_dark", word_wrap=True), classes="diff"),
-                    title=f"{change.path}  — {change.summary}",
+                    title=f"{shown(change.path)}  — {change.summary}",
                     collapsed=False,
                 )
             )

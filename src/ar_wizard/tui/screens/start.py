@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import RadioButton, RadioSet, Static
 
 from ...flow import Step
+from ...paths import shown
 from ..base import StepScreen
 
 
@@ -46,7 +47,7 @@ class StartScreen(StepScreen):
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
-                lines.append(f"  • {index.name}  {index.url}  [dim]({index.tool}: {index.source})[/]")
+                lines.append(f"  • {index.name}  {index.url}  [dim]({index.tool}: {shown(index.source)})[/]")
         else:
             lines.append("No private index is configured yet.")
         tools = "  ".join(

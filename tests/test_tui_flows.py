@@ -1,0 +1,174 @@
+"""The wizard driven with keys (Textual's Pilot) against the real private index."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from ar_wizard.apply import undo
+from ar_wizard.flow import Step
+from ar_wizard.tui.app import WizardApp
+from conftest import PACKAGE
+from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until, walk_to_validate
+
+SIZE = (110, 45)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def config_files(home) -> dict:
+    """What a user would diff: every file but the wizard's own state and uv's caches."""
+    return {p: b for p, b in home.files().items() if ".local/state/ar-wizard" not in str(p)}
+
+
+@pytest.mark.parametrize("store", ["uv", "keyring", "env", "netrc"])
+def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
+    request, store, private_index, account
+):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    user, password = account
+    targets = ("uv", "pip") if store in ("keyring", "netrc") else ("uv",)
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+                                   secret=password, store=store, targets=targets, publish=True)
+            await finish_from_validate(pilot)
+            await pilot.click("#check-button")
+            await wait_until(pilot, lambda: "uv resolved" in str(pilot.app.screen.query_one("#proof").render()),
+                             what="the uv check")
+            await next_step(pilot)
+        return app
+
+    app = run(flow())
+    by_wizard = config_files(home)
+    assert app.return_value == 0
+    assert "uv add PACKAGE" in "\n".join(app.plan.next_steps)
+
+    undo()
+    cli = home.wizard(
+        "setup", "--index", "acme", "--url", private_index.simple_url, "--username", user, "--password-stdin",
+        "--store", store, "--targets", ",".join(targets), "--publish", "--yes", input=password,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert config_files(home) == by_wizard
+
+
+def test_back_keeps_what_was_typed(home, private_index):
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await walk_to_validate(pilot, url="http://127.0.0.1:9/simple/", name="acme", username="me",
+                                   secret="tok-1", store="netrc")
+            for step in (Step.TARGETS, Step.CREDENTIALS, Step.AUTH, Step.REGISTRY):
+                await pilot.press("ctrl+b")
+                await at_step(pilot, step)
+            screen = pilot.app.screen
+            return screen.query_one("#field-url").value, screen.query_one("#index-name").value
+
+    assert run(flow()) == ("http://127.0.0.1:9/simple/", "acme")
+
+
+def test_a_failing_validation_blocks_next_and_says_why(home, private_index, account):
+    user, _ = account
+
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+                                   secret="wrong", store="netrc")
+            await wait_until(pilot, lambda: pilot.app.verdict is not None)
+            await next_step(pilot)
+            await pilot.pause()
+            screen = pilot.app.screen
+            return screen.STEP, str(screen.query_one("#verdict").render()), screen.query_one("#next-button").disabled
+
+    before = config_files(home)
+    step, verdict, next_disabled = run(flow())
+    assert step == Step.VALIDATE and next_disabled
+    assert "rejected the credentials" in verdict
+    assert config_files(home) == before
+
+
+def test_back_cancels_a_validation_that_is_still_waiting(home):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()  # accepts, never answers
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/simple/"
+
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await walk_to_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
+            validate_screen = pilot.app.screen
+            (worker,) = [w for w in pilot.app.workers if w.group == "validate"]
+            await pilot.press("ctrl+b")
+            await at_step(pilot, Step.TARGETS)
+            await wait_until(pilot, lambda: worker.is_cancelled, what="the cancellation")
+            return worker, validate_screen, pilot.app.verdict
+
+    try:
+        worker, screen, verdict = run(flow())
+    finally:
+        listener.close()
+    assert worker.is_cancelled and not screen.is_attached
+    assert verdict is None
+
+
+@pytest.mark.parametrize("confirm", [True, False])
+def test_leaving_after_typing_asks_first_and_writes_nothing(home, confirm):
+    before = config_files(home)
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await next_step(pilot)
+            await next_step(pilot)
+            await at_step(pilot, Step.REGISTRY)
+            await type_into(pilot, "#field-url", "https://h.example/simple/")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmQuit")
+            await pilot.press("y" if confirm else "escape")
+            await pilot.pause()
+            return app, getattr(pilot.app.screen, "STEP", None)
+
+    app, step = run(flow())
+    if confirm:
+        assert app.return_value == 0
+    else:
+        assert step == Step.REGISTRY
+    assert config_files(home) == before
+
+
+def test_leaving_before_typing_anything_does_not_ask(home):
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await pilot.press("escape")
+            await pilot.pause()
+        return app
+
+    assert run(flow()).return_value == 0
+
+
+def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await next_step(pilot)
+            await next_step(pilot)
+            await at_step(pilot, Step.REGISTRY)
+            await type_into(pilot, "#field-url", "https://me:pw@h.example/simple/")
+            await type_into(pilot, "#index-name", "bad name")
+            await pilot.pause()
+            reasons = [str(r.render()) for r in pilot.app.screen.query(".reason") if r.display]
+            return reasons, pilot.app.screen.query_one("#next-button").disabled
+
+    reasons, next_disabled = run(flow())
+    assert any("contains credentials" in r for r in reasons)
+    assert any("is not allowed" in r for r in reasons)
+    assert next_disabled
