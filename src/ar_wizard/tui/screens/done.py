@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from ...flow import Step
 from ...model import mask
+from ..background import Abandoned, call_in_background
 from ..base import StepScreen
 from ..fields import Field
 
@@ -63,7 +64,10 @@ class DoneScreen(StepScreen):
     def prove(self, package: str) -> None:
         from ...validate import prove_with_uv
 
-        self.post_message(self.Proved(prove_with_uv(self.draft, package)))
+        try:
+            self.post_message(self.Proved(call_in_background(lambda: prove_with_uv(self.draft, package))))
+        except Abandoned:
+            return
 
     @on(Proved)
     def show(self, message: Proved) -> None:

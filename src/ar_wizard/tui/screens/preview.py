@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
 from ...errors import UserError
 from ...flow import Step
 from ...paths import shown
+from ..background import Abandoned, call_in_background
 from ..base import StepScreen
 
 
@@ -43,7 +44,9 @@ class PreviewScreen(StepScreen):
         from ...plan import build_plan
 
         try:
-            self.post_message(self.Planned(build_plan(self.draft), None))
+            self.post_message(self.Planned(call_in_background(lambda: build_plan(self.draft)), None))
+        except Abandoned:
+            return
         except UserError as err:
             self.post_message(self.Planned(None, str(err)))
 

@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...flow import Step
 from ...model import mask
+from ..background import Abandoned, call_in_background
 from ..base import StepScreen
 
 
@@ -52,7 +53,9 @@ class ValidateScreen(StepScreen):
         from ...validate import Verdict, validate_draft
 
         try:
-            verdict = validate_draft(self.draft)
+            verdict = call_in_background(lambda: validate_draft(self.draft))
+        except Abandoned:
+            return
         except UserError as err:
             verdict = Verdict(False, str(err), self.draft.fields.get("url", ""))
         if not get_current_worker().is_cancelled:
