@@ -8,7 +8,7 @@ import pytest
 
 import ar_wizard
 
-HEAVY = ("textual", "tomlkit", "google", "keyring", "configupdater", "filelock", "urllib.request")
+HEAVY = ("textual", "tomlkit", "google", "keyring", "filelock", "urllib.request")
 
 
 def modules_after(code: str) -> set[str]:
