@@ -86,7 +86,7 @@ class PrivateIndex:
     def packages(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir())
 
-    def start(self) -> PrivateIndex:
+    def start(self, port: int = 0) -> PrivateIndex:
         import pypiserver
 
         app = pypiserver.app(
@@ -97,7 +97,7 @@ class PrivateIndex:
         )
         self._server = make_server(
             "127.0.0.1",
-            0,
+            port,
             _challenge_instead_of_forbidden(app),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,

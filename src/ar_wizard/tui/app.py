@@ -15,7 +15,7 @@ from .screens import SCREENS
 
 
 class WizardApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "ar-wizard"
     BINDINGS = [
         Binding("ctrl+q", "leave", "Quit", id="quit-app", show=False, tooltip="Leave without writing anything")
@@ -51,6 +51,19 @@ class WizardApp(App[int]):
 
     def on_checkbox_changed(self) -> None:
         self.touched = True
+
+    def _fatal_error(self) -> None:
+        # Textual's own crash report prints every frame's local variables, and a
+        # local may hold the secret: report the traceback without them, masked.
+        import traceback
+
+        from rich.text import Text
+
+        from ..model import mask
+
+        self.bell()
+        report = mask(traceback.format_exc())
+        self.panic(Text(report + "\nar-wizard hit a bug (above, secrets masked); nothing was written by it."))
 
     @work(group="leave")
     async def action_leave(self) -> None:
