@@ -114,6 +114,8 @@ def _report_crash() -> None:
 
 
 def _main(argv: list[str]) -> int:
+    if not argv:
+        return _tui()  # straight to the first frame: no parser to build
     args = build_parser().parse_args(argv)
     if args.command == "setup":
         return _setup(args)

@@ -41,17 +41,22 @@ def tools_for(targets: tuple[str, ...], publish: bool) -> list[str]:
     return tools
 
 
+class StoreRefused(UserError):
+    """A chosen tool cannot read the chosen store; ``alternative`` is one every tool reads."""
+
+    def __init__(self, store: str, targets: tuple[str, ...], reason: str, tools: list[str], alternative: str | None):
+        self.reason = reason
+        self.tools = tools
+        self.alternative = alternative
+        fix = f"use --store {alternative}, which {', '.join(tools)} all read" if alternative else "configure the tools in separate runs"
+        super().__init__(f"--store {store} cannot work with --targets {','.join(targets)}: {reason}; {fix}.")
+
+
 def check_store(store: str, targets: tuple[str, ...], publish: bool) -> None:
     """Refuse a store some chosen tool cannot read, naming the reason and one that works."""
     tools = tools_for(targets, publish)
     for tool in tools:
         if tool not in READERS[store]:
             reason = _WHY_NOT.get((store, tool), f"{tool} cannot read {STORE_TITLES[store]}")
-            raise UserError(f"--store {store} cannot work with --targets {','.join(targets)}: {reason}; {_alternative(tools)}")
-
-
-def _alternative(tools: list[str]) -> str:
-    for store in _PREFERENCE:
-        if READERS[store].issuperset(tools):
-            return f"use --store {store}, which {', '.join(tools)} all read."
-    return "configure the tools in separate runs."
+            alternative = next((s for s in _PREFERENCE if READERS[s].issuperset(tools)), None)
+            raise StoreRefused(store, targets, reason, tools, alternative)

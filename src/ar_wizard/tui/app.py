@@ -10,8 +10,7 @@ from textual.binding import Binding
 
 from ..flow import Step, next_step, previous_step
 from ..model import Draft
-from .quit import ConfirmQuit
-from .screens import SCREENS
+from .screens import screen_for
 
 
 class WizardApp(App[int]):
@@ -31,17 +30,30 @@ class WizardApp(App[int]):
         self.touched = False  # something was typed or chosen: leaving asks first
         self.step = Step.START
 
-    def on_mount(self) -> None:
-        self.run_flow()
+    def get_default_screen(self):
+        # The first step is the app's own screen, so the first frame is drawn once,
+        # not as a blank screen and then the step pushed over it.
+        return screen_for(Step.START)()
 
-    @work(exclusive=True, group="flow")
-    async def run_flow(self) -> None:
-        step: Step | None = Step.START
-        while step is not None:
-            self.step = step
-            outcome = await self.push_screen_wait(SCREENS[step]())
-            step = previous_step(self.draft, step) if outcome == "back" else next_step(self.draft, step)
-        self.exit(0)
+    def advance(self, outcome: str) -> None:
+        """Go to the step the flow says comes next, or back to the one before.
+
+        The screen stack is the path taken: Next pushes the next step's screen,
+        Back pops the current one (cancelling its workers) and shows the
+        previous step as it was left.
+        """
+        if outcome == "back":
+            step = previous_step(self.draft, self.step)
+            if step is not None:
+                self.step = step
+                self.pop_screen()
+            return
+        step = next_step(self.draft, self.step)
+        if step is None:
+            self.exit(0)
+            return
+        self.step = step
+        self.push_screen(screen_for(step)())
 
     def on_input_changed(self) -> None:
         self.touched = True
@@ -67,5 +79,7 @@ class WizardApp(App[int]):
 
     @work(group="leave")
     async def action_leave(self) -> None:
+        from .quit import ConfirmQuit
+
         if self.result is not None or not self.touched or await self.push_screen_wait(ConfirmQuit()):
             self.exit(0)

@@ -29,7 +29,7 @@ STEP_TITLES = {
 }
 
 
-class StepScreen(Screen[str]):
+class StepScreen(Screen):
     """A step reads the draft when shown and writes it back on Next or Back.
 
     Subclasses give ``STEP``, ``HEADING``, ``HELP``, compose their fields in
@@ -40,7 +40,6 @@ class StepScreen(Screen[str]):
     STEP: Step
     HEADING = ""
     HELP = ""
-    NEXT_LABEL = "Next"
 
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="next", tooltip="Go to the next step"),
@@ -58,13 +57,10 @@ class StepScreen(Screen[str]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._indicator(), id="steps")
-        yield Static(self.HEADING, classes="heading")
-        yield Static(self.HELP, classes="help")
-        with VerticalScroll(id="body"):
+        yield Static(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{self.HELP}[/]", id="intro")
+        # The body scrolls with the mouse and the focused widget; it is not a Tab stop itself.
+        with VerticalScroll(id="body", can_focus=False):
             yield from self.body()
-        with Horizontal(id="nav"):
-            yield Button("◀ Back", id="back-button")
-            yield Button(f"{self.NEXT_LABEL} ▶", id="next-button", variant="primary")
         yield Footer()
 
     def body(self) -> ComposeResult:
@@ -72,6 +68,11 @@ class StepScreen(Screen[str]):
 
     def on_mount(self) -> None:
         self.load()
+        self.refresh_nav()
+
+    def on_screen_resume(self) -> None:
+        # Shown again after Back from the next step: the step list may have changed.
+        self.query_one("#steps", Static).update(self._indicator())
         self.refresh_nav()
 
     # -- what subclasses fill in ------------------------------------------------
@@ -88,9 +89,18 @@ class StepScreen(Screen[str]):
 
     # -- navigation -------------------------------------------------------------
 
+    _nav_state: tuple[bool, bool] | None = None
+
     def refresh_nav(self) -> None:
-        self.query_one("#next-button", Button).disabled = self.problem() is not None
-        self.query_one("#back-button", Button).disabled = not self._can_go_back()
+        # The footer re-builds its keys on every refresh_bindings (tens of ms), so
+        # only ask when whether Next or Back applies has really changed.
+        state = (self.problem() is None, self._can_go_back())
+        if state == self._nav_state:
+            return
+        first = self._nav_state is None
+        self._nav_state = state
+        if first:
+            return  # the footer asks check_action when it is first drawn
         self.refresh_bindings()
 
     def _can_go_back(self) -> bool:
@@ -106,20 +116,12 @@ class StepScreen(Screen[str]):
     def action_next(self) -> None:
         if self.problem() is None:
             self.save()
-            self.dismiss("next")
+            self.wizard.advance("next")
 
     def action_back(self) -> None:
         if self._can_go_back():
             self.save()
-            self.dismiss("back")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "next-button":
-            event.stop()
-            self.action_next()
-        elif event.button.id == "back-button":
-            event.stop()
-            self.action_back()
+            self.wizard.advance("back")
 
     def _indicator(self) -> str:
         steps = steps_for(self.draft)

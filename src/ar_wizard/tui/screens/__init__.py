@@ -1,28 +1,29 @@
-"""One screen per step of the flow."""
+"""One screen per step of the flow, each imported when its step is first shown.
+
+Importing every screen (and the widgets and rich.syntax they use) up front
+costs ~60 ms before the first frame; only the Start screen is needed for it.
+"""
 
 from __future__ import annotations
 
-from ...flow import Step
-from .apply import ApplyScreen
-from .auth import AuthScreen
-from .credentials import CredentialsScreen
-from .done import DoneScreen
-from .preview import PreviewScreen
-from .provider import ProviderScreen
-from .registry import RegistryScreen
-from .start import StartScreen
-from .targets import TargetsScreen
-from .validate import ValidateScreen
+from importlib import import_module
 
-SCREENS = {
-    Step.START: StartScreen,
-    Step.PROVIDER: ProviderScreen,
-    Step.REGISTRY: RegistryScreen,
-    Step.AUTH: AuthScreen,
-    Step.CREDENTIALS: CredentialsScreen,
-    Step.TARGETS: TargetsScreen,
-    Step.VALIDATE: ValidateScreen,
-    Step.PREVIEW: PreviewScreen,
-    Step.APPLY: ApplyScreen,
-    Step.DONE: DoneScreen,
+from ...flow import Step
+
+_MODULES = {
+    Step.START: ("start", "StartScreen"),
+    Step.PROVIDER: ("provider", "ProviderScreen"),
+    Step.REGISTRY: ("registry", "RegistryScreen"),
+    Step.AUTH: ("auth", "AuthScreen"),
+    Step.CREDENTIALS: ("credentials", "CredentialsScreen"),
+    Step.TARGETS: ("targets", "TargetsScreen"),
+    Step.VALIDATE: ("validate", "ValidateScreen"),
+    Step.PREVIEW: ("preview", "PreviewScreen"),
+    Step.APPLY: ("apply", "ApplyScreen"),
+    Step.DONE: ("done", "DoneScreen"),
 }
+
+
+def screen_for(step: Step):
+    module, name = _MODULES[step]
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -44,6 +44,7 @@ class AuthScreen(StepScreen):
         self.query_one("#username", Input).value = (
             self.draft.username or self.provider.default_username(self.draft.auth) or ""
         )
+        self.query_one("#username", Input).focus()
 
     def save(self) -> None:
         pressed = self.query_one("#auth", RadioSet).pressed_button

@@ -19,9 +19,10 @@ class DoneScreen(StepScreen):
     STEP = Step.DONE
     HEADING = "Done"
     HELP = "Your tools are configured. Prove it: resolve a package from the index with uv."
-    NEXT_LABEL = "Finish"
-
-    BINDINGS = [Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv")]
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Finish", id="next", tooltip="Leave the wizard"),
+        Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv"),
+    ]
 
     class Proved(Message):
         def __init__(self, verdict) -> None:
@@ -80,8 +81,6 @@ class DoneScreen(StepScreen):
         if event.button.id == "check-button":
             event.stop()
             self.action_check()
-        else:
-            super().on_button_pressed(event)
 
     def on_input_submitted(self) -> None:
         self.action_check()

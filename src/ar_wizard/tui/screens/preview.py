@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.syntax import Syntax
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
 
@@ -21,7 +21,7 @@ class PreviewScreen(StepScreen):
     STEP = Step.PREVIEW
     HEADING = "What will change"
     HELP = "Nothing is written yet. Untick a file to leave it out; originals are backed up."
-    NEXT_LABEL = "Apply"
+    BINDINGS = [Binding("ctrl+n", "next", "Apply", id="next", tooltip="Write these changes, with backups")]
 
     class Planned(Message):
         def __init__(self, plan, error: str | None) -> None:
@@ -52,6 +52,8 @@ class PreviewScreen(StepScreen):
 
     @on(Planned)
     async def show(self, message: Planned) -> None:
+        from rich.syntax import Syntax  # ~45 ms (pygments); only this screen needs it
+
         self.query_one("#spinner").display = False
         if message.error:
             error = self.query_one("#plan-error", Static)
@@ -77,7 +79,7 @@ class PreviewScreen(StepScreen):
                 )
             )
         for write in plan.secret_writes:
-            widgets.append(Static(f"🔑 {write.summary}  (the secret goes on stdin, never on a command line)"))
+            widgets.append(Static(f"secret: {write.summary}  [dim](the value goes on stdin, never on a command line)[/]"))
         await body.mount_all(widgets)
         self.refresh_nav()
 

@@ -51,6 +51,7 @@ class RegistryScreen(StepScreen):
             self.query_one(f"#field-{spec.name}", Input).value = self.draft.fields.get(spec.name, "")
         self.query_one("#index-name", Input).value = self.draft.index_name
         self.query_one(f"#{self.draft.scope}", RadioButton).value = True
+        self.query_one(Input).focus()
 
     def save(self) -> None:
         self.draft.fields = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from ...flow import Step
 from ...paths import shown
@@ -17,16 +18,20 @@ class StartScreen(StepScreen):
     HELP = "Nothing is written until you have seen every change; each write is backed up."
 
     def body(self) -> ComposeResult:
-        yield Static("Looking at this machine…", id="findings")
-        yield Static("What would you like to do?", classes="section")
-        with RadioSet(id="choice"):
-            yield RadioButton("Set up a new index", value=True, id="setup")
-            yield RadioButton("Rotate the secret of an existing index (coming soon)", disabled=True, id="rotate")
-            yield RadioButton("Find out why an existing setup fails (coming soon)", disabled=True, id="doctor")
+        yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")
+        # An OptionList, not a RadioSet: Textual already loads it for the command
+        # palette, which keeps the first frame ~15 ms sooner.
+        yield OptionList(
+            Option("Set up a new index", id="setup"),
+            Option("Rotate the secret of an existing index (coming soon)", id="rotate", disabled=True),
+            Option("Find out why an existing setup fails (coming soon)", id="doctor", disabled=True),
+            id="choice",
+        )
 
     def load(self) -> None:
         if self.wizard.findings is None:
-            self.discover()
+            # After the first frame: the look around must not delay the first paint.
+            self.call_after_refresh(self.discover)
         else:
             self.show_findings()
 
@@ -50,15 +55,19 @@ class StartScreen(StepScreen):
                 lines.append(f"  • {index.name}  {index.url}  [dim]({index.tool}: {shown(index.source)})[/]")
         else:
             lines.append("No private index is configured yet.")
-        tools = "  ".join(
-            f"{name} [green]✓[/]" if path else f"{name} [dim]✗[/]" for name, path in f.tools.items() if name != "az"
+        tools = "   ".join(
+            f"[$success]✓[/] {name}" if path else f"[dim]✗ {name}[/]" for name, path in f.tools.items() if name != "az"
         )
         lines.append(f"Tools on PATH: {tools}")
         if f.gcloud_adc:
             lines.append(f"Google application-default credentials: {f.gcloud_adc}")
         for problem in f.problems:
             lines.append(f"[$warning]⚠ {problem}[/]")
+        lines.append("\n[b]What would you like to do?[/]")
         self.query_one("#findings", Static).update("\n".join(lines))
 
     def save(self) -> None:
         self.draft.mode = "setup"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_next()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, RadioButton, RadioSet, Static
 
-from ...errors import UserError
 from ...flow import Step
-from ...stores import STORE_TITLES, check_store
+from ...stores import STORE_TITLES, StoreRefused, check_store
 from ..base import StepScreen
 
 TOOLS = {
@@ -60,8 +59,13 @@ class TargetsScreen(StepScreen):
         if self.draft.stores_secret:
             try:
                 check_store(store, targets, publish or "twine" in targets)
-            except UserError as err:
-                return str(err).split(": ", 1)[-1]
+            except StoreRefused as err:
+                if err.alternative is None:
+                    return f"{err.reason}: configure these tools in separate runs."
+                return (
+                    f"{err.reason}: choose {STORE_TITLES[err.alternative]}, which "
+                    f"{', '.join(err.tools)} all read."
+                )
         return None
 
     def _show_check(self) -> None:

@@ -65,6 +65,7 @@ class ValidateScreen(StepScreen):
     def show(self, message: Checked) -> None:
         verdict = message.verdict
         self.wizard.verdict = verdict
+        self.query_one("#asking", Static).update(f"Asked {verdict.url} as {self.draft.username!r}.")
         self.query_one("#spinner").display = False
         box = self.query_one("#verdict", Static)
         box.display = True
@@ -88,5 +89,3 @@ class ValidateScreen(StepScreen):
         if event.button.id == "retry-button":
             event.stop()
             self.action_retry()
-        else:
-            super().on_button_pressed(event)

@@ -1,0 +1,158 @@
+"""A snapshot of every screen; the same SVGs are the README's screenshots.
+
+Everything a screen shows is pinned so the pictures only change when the UI
+does: a fixed port for the index, a PATH holding only uv, the backup ID, and
+the measured latency.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ar_wizard import apply, validate
+from ar_wizard.flow import Step
+from ar_wizard.tui.app import WizardApp
+from private_index import PrivateIndex
+from wizard_driver import at_step, next_step, type_into, wait_until, walk_to_validate
+
+SIZE = (100, 36)
+PORT = 47613
+USER, PASSWORD = "deploy", "tok-snapshot-only"
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_tui_snapshots"
+SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def fixed_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("snapshot-index")
+    index = PrivateIndex(root / "packages", root / "htpasswd").start(port=PORT)
+    index.add_package("acme-secret", "1.0.0")
+    index.set_password(USER, PASSWORD)
+    yield index
+    index.stop()
+
+
+@pytest.fixture
+def pinned(home, monkeypatch, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    os.symlink(shutil.which("uv", path=home.env["PATH"]), bin_dir / "uv")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(apply, "new_backup_id", lambda: "20261121-120000-000000")
+    monkeypatch.setattr(validate, "clock", lambda: 0.0)
+    return WizardApp(project_dir=home.project)
+
+
+async def to_validate(pilot, *, secret=PASSWORD, store="uv", targets=("uv",)):
+    await walk_to_validate(pilot, url=f"http://127.0.0.1:{PORT}/simple/", name="acme", username=USER,
+                           secret=secret, store=store, targets=targets, publish=True)
+    await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
+    await pilot.pause()
+
+
+async def to_preview(pilot):
+    await to_validate(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.PREVIEW)
+    await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
+    await pilot.pause()
+
+
+async def to_apply(pilot):
+    await to_preview(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.APPLY)
+    await wait_until(pilot, lambda: pilot.app.result is not None, what="apply")
+    await pilot.pause()
+
+
+async def to_done(pilot):
+    await to_apply(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.DONE)
+
+
+async def start(pilot):
+    await at_step(pilot, Step.START)
+    await wait_until(pilot, lambda: pilot.app.findings is not None, what="discovery")
+    await pilot.pause()
+
+
+async def provider(pilot):
+    await start(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.PROVIDER)
+
+
+async def registry(pilot):
+    await provider(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.REGISTRY)
+    await type_into(pilot, "#field-url", "https://pypi.acme.example/repo/")
+    await type_into(pilot, "#index-name", "acme")
+    await pilot.pause()
+
+
+async def auth(pilot):
+    await registry(pilot)
+    await type_into(pilot, "#field-url", "https://pypi.acme.example/simple/")
+    await next_step(pilot)
+    await at_step(pilot, Step.AUTH)
+    await type_into(pilot, "#username", USER)
+
+
+async def credentials(pilot):
+    await auth(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.CREDENTIALS)
+    await type_into(pilot, "#secret", PASSWORD)
+
+
+async def targets(pilot):
+    await credentials(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.TARGETS)
+    await pilot.click("#tool-pip")
+    await pilot.pause()
+
+
+async def validate_failed(pilot):
+    await to_validate(pilot, secret="wrong-token")
+
+
+async def quit_confirmation(pilot):
+    await registry(pilot)
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmQuit")
+
+
+SCREENS = {
+    "01-start": start,
+    "02-provider": provider,
+    "03-registry": registry,
+    "04-auth": auth,
+    "05-credentials": credentials,
+    "06-targets": targets,
+    "07-validate": to_validate,
+    "08-validate-failed": validate_failed,
+    "09-preview": to_preview,
+    "10-apply": to_apply,
+    "11-done": to_done,
+    "12-quit": quit_confirmation,
+}
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_each_screen_looks_as_it_did(name, snap_compare, pinned, fixed_index):
+    assert snap_compare(pinned, run_before=SCREENS[name], terminal_size=SIZE)
+
+
+def test_the_readme_screenshots_are_the_snapshots():
+    """`python scripts/screenshots.py` copies them after a deliberate UI change."""
+    for name in SCREENS:
+        snapshot = SNAPSHOTS / f"test_each_screen_looks_as_it_did[{name}].raw"
+        assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name
