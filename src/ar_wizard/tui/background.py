@@ -1,4 +1,4 @@
-"""Slow core calls from thread workers, abandoned at once when their screen goes away.
+"""Slow core calls from thread workers, reported to their screen as one message.
 
 A thread blocked in a socket read cannot be interrupted, and Textual waits for
 its workers on exit; so the call runs in a daemon thread and the worker only
@@ -11,13 +11,40 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual.message import Message
 from textual.worker import get_current_worker
+
+from ..errors import UserError
 
 T = TypeVar("T")
 
 
 class Abandoned(Exception):
     """The worker was cancelled before the call finished."""
+
+
+class Finished(Message):
+    """A worker's result for its screen: ``value``, or the sentence of the ``error``."""
+
+    def __init__(self, value: object = None, error: str | None = None) -> None:
+        super().__init__()
+        self.value = value
+        self.error = error
+
+
+def report(screen, fn: Callable[[], object], *, abandon: bool = True) -> None:
+    """From a thread worker: run ``fn`` and post its outcome to ``screen``.
+
+    ``abandon=False`` is for the transaction, which must finish once started."""
+    try:
+        value = call_in_background(fn) if abandon else fn()
+    except Abandoned:
+        return
+    except UserError as err:
+        screen.post_message(Finished(error=str(err)))
+        return
+    if not get_current_worker().is_cancelled:
+        screen.post_message(Finished(value))
 
 
 def call_in_background(fn: Callable[[], T]) -> T:

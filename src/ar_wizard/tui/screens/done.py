@@ -5,12 +5,11 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from ...flow import Step
 from ...model import mask
-from ..background import Abandoned, call_in_background
+from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Field
 
@@ -23,11 +22,6 @@ class DoneScreen(StepScreen):
         Binding("ctrl+n", "next", "Finish", id="next", tooltip="Leave the wizard"),
         Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv"),
     ]
-
-    class Proved(Message):
-        def __init__(self, verdict) -> None:
-            super().__init__()
-            self.verdict = verdict
 
     def body(self) -> ComposeResult:
         yield Static("", id="summary")
@@ -65,17 +59,16 @@ class DoneScreen(StepScreen):
     def prove(self, package: str) -> None:
         from ...validate import prove_with_uv
 
-        try:
-            self.post_message(self.Proved(call_in_background(lambda: prove_with_uv(self.draft, package))))
-        except Abandoned:
-            return
+        report(self, lambda: prove_with_uv(self.draft, package))
 
-    @on(Proved)
-    def show(self, message: Proved) -> None:
+    @on(Finished)
+    def show(self, message: Finished) -> None:
         proof = self.query_one("#proof", Static)
-        verdict = message.verdict
-        proof.update(("✓ " if verdict.ok else "✗ ") + mask(verdict.message))
-        proof.set_classes("verdict passed" if verdict.ok else "verdict failed")
+        verdict = message.value
+        ok = verdict is not None and verdict.ok
+        text = verdict.message if verdict is not None else message.error
+        proof.update(("✓ " if ok else "✗ ") + mask(text))
+        proof.set_classes("verdict passed" if ok else "verdict failed")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "check-button":

@@ -7,13 +7,11 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
 
-from ...errors import UserError
 from ...flow import Step
 from ...paths import shown
-from ..background import Abandoned, call_in_background
+from ..background import Finished, report
 from ..base import StepScreen
 
 
@@ -22,12 +20,6 @@ class PreviewScreen(StepScreen):
     HEADING = "What will change"
     HELP = "Nothing is written yet. Untick a file to leave it out; originals are backed up."
     BINDINGS = [Binding("ctrl+n", "next", "Apply", id="next", tooltip="Write these changes, with backups")]
-
-    class Planned(Message):
-        def __init__(self, plan, error: str | None) -> None:
-            super().__init__()
-            self.plan = plan
-            self.error = error
 
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
@@ -43,15 +35,10 @@ class PreviewScreen(StepScreen):
     def build(self) -> None:
         from ...plan import build_plan
 
-        try:
-            self.post_message(self.Planned(call_in_background(lambda: build_plan(self.draft)), None))
-        except Abandoned:
-            return
-        except UserError as err:
-            self.post_message(self.Planned(None, str(err)))
+        report(self, lambda: build_plan(self.draft))
 
-    @on(Planned)
-    async def show(self, message: Planned) -> None:
+    @on(Finished)
+    async def show(self, message: Finished) -> None:
         from rich.syntax import Syntax  # ~45 ms (pygments); only this screen needs it
 
         self.query_one("#spinner").display = False
@@ -61,7 +48,7 @@ class PreviewScreen(StepScreen):
             error.display = True
             self.refresh_nav()
             return
-        plan = self._plan = message.plan
+        plan = self._plan = message.value
         body = self.query_one("#body")
         widgets = []
         for note in plan.notes:

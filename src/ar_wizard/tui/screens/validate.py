@@ -5,14 +5,11 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Button, LoadingIndicator, Static
-from textual.worker import get_current_worker
 
-from ...errors import UserError
 from ...flow import Step
 from ...model import mask
-from ..background import Abandoned, call_in_background
+from ..background import Finished, report
 from ..base import StepScreen
 
 
@@ -22,11 +19,6 @@ class ValidateScreen(StepScreen):
     HELP = "The same request uv will make. Back cancels it; Retry asks again."
 
     BINDINGS = [Binding("ctrl+r", "retry", "Retry", id="retry", tooltip="Ask the index again")]
-
-    class Checked(Message):
-        def __init__(self, verdict) -> None:
-            super().__init__()
-            self.verdict = verdict
 
     def body(self) -> ComposeResult:
         yield Static("", id="asking")
@@ -50,20 +42,15 @@ class ValidateScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="validate")
     def check(self) -> None:
-        from ...validate import Verdict, validate_draft
+        from ...validate import validate_draft
 
-        try:
-            verdict = call_in_background(lambda: validate_draft(self.draft))
-        except Abandoned:
-            return
-        except UserError as err:
-            verdict = Verdict(False, str(err), self.draft.fields.get("url", ""))
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Checked(verdict))
+        report(self, lambda: validate_draft(self.draft))
 
-    @on(Checked)
-    def show(self, message: Checked) -> None:
-        verdict = message.verdict
+    @on(Finished)
+    def show(self, message: Finished) -> None:
+        from ...validate import Verdict
+
+        verdict = message.value or Verdict(False, message.error or "", self.draft.fields.get("url", ""))
         self.wizard.verdict = verdict
         self.query_one("#asking", Static).update(f"Asked {verdict.url} as {self.draft.username!r}.")
         self.query_one("#spinner").display = False
