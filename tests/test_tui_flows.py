@@ -11,6 +11,7 @@ from ar_wizard.apply import undo
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
+from gcp_fixtures import key_file, service_account, token_server  # noqa: F401 - fixtures
 from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until, walk_to_validate
 
 SIZE = (110, 45)
@@ -172,3 +173,49 @@ def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
     assert any("contains credentials" in r for r in reasons)
     assert any("is not allowed" in r for r in reasons)
     assert next_disabled
+
+
+def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(
+    home, private_index, monkeypatch, key_file, token_server
+):
+    key = key_file
+    monkeypatch.setattr(token_server, "on_issue", lambda token: private_index.set_password("oauth2accesstoken", token))
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await wait_until(pilot, lambda: pilot.app.findings is not None)
+            await next_step(pilot)
+            await at_step(pilot, Step.PROVIDER)
+            await pilot.click("#gcp")
+            await next_step(pilot)
+            await at_step(pilot, Step.REGISTRY)
+            await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
+            await pilot.pause()
+            parsed = [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
+            await type_into(pilot, "#field-url", private_index.simple_url)  # a proxy in front of the registry
+            await type_into(pilot, "#index-name", "gar")
+            await next_step(pilot)
+            await at_step(pilot, Step.AUTH)
+            username = pilot.app.screen.query_one("#username").value
+            await next_step(pilot)
+            await at_step(pilot, Step.CREDENTIALS)
+            await pilot.click("#mint-key-file")
+            await type_into(pilot, "#key-file", str(key))
+            await pilot.click("#mint-button")
+            await wait_until(pilot, lambda: "Minted a token" in str(pilot.app.screen.query_one("#minted").render()))
+            await next_step(pilot)
+            await at_step(pilot, Step.TARGETS)
+            await pilot.click("#store-netrc")
+            await next_step(pilot)
+            await at_step(pilot, Step.VALIDATE)
+            await finish_from_validate(pilot)
+            await next_step(pilot)
+        return app, parsed, username
+
+    app, parsed, username = run(flow())
+    assert parsed == ["europe-west1", "acme-prod", "py"]
+    assert username == "oauth2accesstoken"
+    assert "login oauth2accesstoken" in (home.root / ".netrc").read_text()
+    assert home.uv("add", PACKAGE).returncode == 0

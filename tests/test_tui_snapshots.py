@@ -130,6 +130,24 @@ async def quit_confirmation(pilot):
     await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmQuit")
 
 
+async def gcp_registry(pilot):
+    await provider(pilot)
+    await pilot.click("#gcp")
+    await next_step(pilot)
+    await at_step(pilot, Step.REGISTRY)
+    await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py-internal/simple/")
+    await type_into(pilot, "#index-name", "gar")
+    await pilot.pause()
+
+
+async def gcp_credentials(pilot):
+    await gcp_registry(pilot)
+    await next_step(pilot)
+    await at_step(pilot, Step.AUTH)
+    await next_step(pilot)
+    await at_step(pilot, Step.CREDENTIALS)
+
+
 SCREENS = {
     "01-start": start,
     "02-provider": provider,
@@ -143,6 +161,8 @@ SCREENS = {
     "10-apply": to_apply,
     "11-done": to_done,
     "12-quit": quit_confirmation,
+    "13-gcp-registry": gcp_registry,
+    "14-gcp-credentials": gcp_credentials,
 }
 
 

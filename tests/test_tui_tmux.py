@@ -70,7 +70,7 @@ def test_the_installed_wizard_walks_from_nothing_to_a_working_setup_in_a_real_te
         term.wait_for("How do you sign in")
         term.type(user)
         term.keys("C-n")
-        term.wait_for("The token or password")
+        term.wait_for("Token or password")
         term.type(password)
         screen = term.wait_for("•" * len(password))
         assert password not in screen

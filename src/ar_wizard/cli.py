@@ -49,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--index", required=True, metavar="NAME", help="the index name uv will know it by")
     where.add_argument("--url", help="the PEP 503 index URL (…/simple/)")
     where.add_argument("--publish-url", help="the upload URL (default: the index URL without simple/)")
-    for flag in ("--location", "--project", "--repository", "--domain", "--domain-owner", "--region",
-                 "--organization", "--feed"):
+    gcp = setup.add_argument_group("Google Artifact Registry (--provider gcp)")
+    gcp.add_argument("--location", help="e.g. us-central1, europe-west1, or the multi-region us/europe/asia")
+    gcp.add_argument("--project", help="the Google Cloud project ID")
+    gcp.add_argument("--repository", help="the Python repository's ID")
+    gcp.add_argument("--token-source", choices=("auto", "adc", "gcloud"), default="auto",
+                     help="where a token is minted when none is given (default: ADC, then gcloud)")
+    for flag in ("--domain", "--domain-owner", "--region", "--organization", "--feed"):
         where.add_argument(flag, help=argparse.SUPPRESS)
     auth = setup.add_argument_group("credentials")
     auth.add_argument("--auth", choices=AUTH_METHODS, default="token")
@@ -171,11 +176,23 @@ def draft_from_args(args) -> object:
             raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
         secret = secret_from(value, source=f"${args.token_env}")
     elif args.key_file:
-        if args.auth != "service-account-key":
-            raise UserError("--key-file goes with --auth service-account-key.")
-        raise UserError("--auth service-account-key is for Google Artifact Registry, which is not supported yet.")
-    if secret is not None and args.auth == "keyring":
-        raise UserError("--auth keyring uses a keyring plugin and takes no secret: drop --password-stdin/--token-env.")
+        if args.provider != "gcp":
+            raise UserError("--key-file is a Google service-account key: it goes with --provider gcp.")
+        if args.auth == "service-account-key":
+            from .credentials import google
+
+            secret = google.load_key(args.key_file).secret
+    if args.auth == "keyring" and (secret is not None or args.key_file):
+        raise UserError("--auth keyring uses a keyring plugin and takes no secret: drop the secret flag.")
+    if args.auth == "service-account-key" and not args.key_file:
+        raise UserError("--auth service-account-key needs the key: pass --key-file PATH.")
+    if secret is None and args.auth == "token" and args.provider == "gcp":
+        from .mint import describe, mint_token
+
+        key_file = Path(args.key_file) if args.key_file else None
+        minted = mint_token("gcp", source=args.token_source, key_file=key_file)
+        print(describe(minted), file=sys.stderr)
+        secret = minted.secret
 
     return Draft(
         provider=args.provider,
@@ -184,6 +201,7 @@ def draft_from_args(args) -> object:
         auth=args.auth,
         username=args.username or "",
         secret=secret,
+        key_file=args.key_file or "",
         store=args.store,
         scope=args.scope,
         targets=targets,

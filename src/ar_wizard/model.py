@@ -83,6 +83,7 @@ class Draft:
     auth: str = "token"
     username: str = ""
     secret: Secret | None = None
+    key_file: str = ""  # a Google service-account key: the secret itself, or what mints it
     store: str = "uv"
     scope: str = "project"
     targets: tuple[str, ...] = ("uv",)

@@ -74,6 +74,12 @@ def build_plan(draft: Draft) -> Plan:
     if draft.stores_secret:
         plan.changes.extend(_store_file_changes(draft, r))
         plan.secret_writes.extend(_secret_writes(draft, r))
+    if draft.auth == "service-account-key":
+        plan.notes.append(
+            "A service-account key never expires: anyone who copies it can read the repository until "
+            "the key is deleted. Prefer --auth keyring (keyrings.google-artifactregistry-auth) on "
+            "laptops, or --auth token in CI."
+        )
     if draft.stores_secret and draft.store == "file":
         plan.notes.append(
             "The token will sit in plain text in pip.conf / .pypirc (mode 0600): prefer --store "
@@ -86,6 +92,14 @@ def build_plan(draft: Draft) -> Plan:
 def _check_store_tools(draft: Draft, r: Resolved) -> None:
     from .credentials import keyring_cli, uv_store
 
+    plugin = providers.get(draft.provider).keyring_plugin
+    if draft.auth == "keyring" and plugin:
+        from .credentials import keyring_setup
+
+        problems = [f for f in keyring_setup.check(*plugin, r.simple_url) if not f.ok]
+        if problems:
+            fix = f" Fix: `{problems[0].fix}`." if problems[0].fix else ""
+            raise UserError(problems[0].message + fix)
     if r.keyring:
         keyring_cli.executable()
     if draft.stores_secret and draft.store == "uv":

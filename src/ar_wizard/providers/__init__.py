@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..errors import UserError
 from .base import Provider
+from .gcp import Gcp
 from .generic import Generic
 
-_AVAILABLE: dict[str, type[Provider]] = {"generic": Generic}
+_AVAILABLE: dict[str, type[Provider]] = {"generic": Generic, "gcp": Gcp}
 
 
 def get(key: str) -> Provider:

@@ -18,6 +18,7 @@ class FieldSpec:
     placeholder: str = ""
     help: str = ""
     optional: bool = False
+    choices: tuple[str, ...] = ()  # offered as completions while typing
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Provider:
     blurb = ""
     fields: tuple[FieldSpec, ...] = ()
     auth_methods: tuple[str, ...] = ("token", "keyring")
+    #: (package, backend class) of the keyring plugin that mints this registry's tokens
+    keyring_plugin: tuple[str, str] | None = None
 
     def check_field(self, name: str, value: str) -> tuple[str, ...]:
         """Raise UserError when ``value`` cannot work for field ``name``; return warnings."""

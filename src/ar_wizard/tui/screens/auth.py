@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ... import providers
 from ...flow import Step
+from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Field
 
@@ -37,6 +39,9 @@ class AuthScreen(StepScreen):
             help="For tokens without a user (JFrog, GitLab deploy tokens) the registry documents what to type.",
         )
         yield Static("", id="auth-note", classes="choice-help")
+        if self.provider.keyring_plugin:
+            yield Static("", id="keyring-findings")
+            yield Button(f"Install keyring with {self.provider.keyring_plugin[0]}", id="install-keyring")
 
     def load(self) -> None:
         method = self.draft.auth if self.draft.auth in self.provider.auth_methods else "token"
@@ -45,6 +50,7 @@ class AuthScreen(StepScreen):
             self.draft.username or self.provider.default_username(self.draft.auth) or ""
         )
         self.query_one("#username", Input).focus()
+        self._show_keyring_panel(method == "keyring")
 
     def save(self) -> None:
         pressed = self.query_one("#auth", RadioSet).pressed_button
@@ -57,15 +63,75 @@ class AuthScreen(StepScreen):
         return None if self.query_one("#username", Input).value.strip() else "the username is empty"
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id == "keyring":
+        method = event.pressed.id
+        if method == "keyring":
             note = "The index URL will carry the username and uv will use keyring-provider = \"subprocess\"."
+        elif method == "service-account-key":
+            note = "A JSON key never expires: anyone who copies it has access until it is deleted."
         else:
             note = ""
         self.query_one("#auth-note", Static).update(note)
+        # Each method has its own username (GCP: oauth2accesstoken or _json_key_base64).
+        username = self.query_one("#username", Input)
+        defaults = {self.provider.default_username(m) for m in self.provider.auth_methods}
+        if not username.value or username.value in defaults:
+            username.value = self.provider.default_username(method) or username.value
         # The step indicator depends on the method (a keyring needs no Credentials step).
-        self.draft.auth = event.pressed.id
+        self.draft.auth = method
         self.query_one("#steps", Static).update(self._indicator())
+        self._show_keyring_panel(method == "keyring")
         self.refresh_nav()
+
+    def _show_keyring_panel(self, shown: bool) -> None:
+        if not self.provider.keyring_plugin:
+            return
+        self.query_one("#keyring-findings").display = shown
+        self.query_one("#install-keyring").display = False
+        if shown:
+            self.query_one("#keyring-findings", Static).update("Checking keyring and its plugin…")
+            self.check_keyring()
+
+    @work(thread=True, exclusive=True, group="keyring")
+    def check_keyring(self, install: bool = False) -> None:
+        from ...credentials import keyring_setup
+
+        package, backend = self.provider.keyring_plugin
+
+        def checked():
+            if install:
+                keyring_setup.install(package)
+            try:
+                url = self.provider.urls(self.draft.fields).simple
+            except Exception:  # the registry fields are checked on their own screen
+                url = ""
+            return keyring_setup.check(package, backend, url)
+
+        report(self, checked)
+
+    @on(Finished)
+    def show_findings(self, message: Finished) -> None:
+        from textual.markup import escape
+
+        panel = self.query_one("#keyring-findings", Static)
+        if message.error:
+            panel.update(f"[$error]✗ {escape(message.error)}[/]")
+            return
+        lines = []
+        for finding in message.value:
+            mark = "[$success]✓[/]" if finding.ok else "[$error]✗[/]"
+            lines.append(f"{mark} {escape(finding.message)}")
+            if not finding.ok and finding.fix:
+                lines.append(f"   fix: {escape(finding.fix)}")
+        panel.update("\n".join(lines))
+        self.query_one("#install-keyring").display = any(
+            not f.ok and f.fix and f.fix.startswith("uv tool install") for f in message.value
+        )
+
+    @on(Button.Pressed, "#install-keyring")
+    def install_keyring(self) -> None:
+        self.query_one("#keyring-findings", Static).update("Installing keyring and the plugin with uv…")
+        self.query_one("#install-keyring").display = False
+        self.check_keyring(install=True)
 
     def on_input_changed(self) -> None:
         self.refresh_nav()

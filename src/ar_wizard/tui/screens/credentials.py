@@ -1,37 +1,87 @@
-"""Credentials: the token or password, masked, never copied."""
+"""Credentials: a token typed (masked, never copied), minted for the user, or a key file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ...flow import Step
 from ...model import Secret
+from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Field, SecretInput
+from ..fields import CoreCheck, Field, SecretInput
+
+MINT_SOURCES = {
+    "adc": "Application Default Credentials (gcloud auth application-default login)",
+    "gcloud": "gcloud auth print-access-token (your gcloud login)",
+    "key-file": "a service-account key file",
+}
 
 
 class CredentialsScreen(StepScreen):
     STEP = Step.CREDENTIALS
-    HEADING = "The token or password"
+    HEADING = "The credential"
     HELP = "It is masked here, checked against the index next, and never shown again."
 
     def body(self) -> ComposeResult:
-        yield Field(
-            "Token or password",
-            SecretInput(placeholder="paste it here", id="secret"),
-            help="A short-lived token is safer than a password: rotate it by running the wizard again.",
-        )
+        can_mint = self.draft.provider == "gcp" and self.draft.auth == "token"
+        key_only = self.draft.auth == "service-account-key"
+        if can_mint:
+            yield Static("Mint a short-lived token (≈1 h) from", classes="section")
+            with RadioSet(id="mint-source"):
+                for source, text in MINT_SOURCES.items():
+                    yield RadioButton(text, id=f"mint-{source}", value=source == "adc")
+        if can_mint or key_only:
+            yield Field(
+                "Service-account key file",
+                Input(placeholder="~/keys/ci-reader.json", validators=[CoreCheck(self._check_key)], id="key-file"),
+                help="A JSON key is long-lived: prefer a token or the keyring plugin where you can."
+                if key_only else "Only for minting from a key file.",
+            )
+        if can_mint:
+            yield Button("Mint a token", id="mint-button", variant="primary")
+            yield Static("", id="minted", classes="reason")
+        if not key_only:
+            yield Field(
+                "Token or password" + (" (or paste one)" if can_mint else ""),
+                SecretInput(placeholder="paste it here", id="secret"),
+                help="A short-lived token is safer than a password: rotate it by running the wizard again.",
+            )
+
+    def _check_key(self, value: str) -> tuple[str, ...]:
+        from ...credentials import google
+
+        if value:
+            google.load_key(Path(value).expanduser())
+        return ()
 
     def load(self) -> None:
-        if self.draft.secret is not None:
+        if self.query("#secret") and self.draft.secret is not None and self.draft.auth != "service-account-key":
             self.query_one("#secret", SecretInput).value = self.draft.secret.reveal()
-        self.query_one("#secret", SecretInput).focus()
+        if self.query("#key-file"):
+            self.query_one("#key-file", Input).value = self.draft.key_file
+        first = self.query("#secret") or self.query("#key-file")
+        first.first().focus()
+
+    def _key_path(self) -> str:
+        return self.query_one("#key-file", Input).value.strip() if self.query("#key-file") else ""
 
     def save(self) -> None:
+        key = self.draft.key_file = self._key_path()
+        if self.draft.auth == "service-account-key":
+            from ...credentials import google
+
+            self.draft.secret = google.load_key(Path(key).expanduser()).secret if key else None
+            return
         value = self.query_one("#secret", SecretInput).value.strip()
         self.draft.secret = Secret(value) if value else None
 
     def problem(self) -> str | None:
+        if self.draft.auth == "service-account-key":
+            return None if self._key_path() and self.query_one(Field).valid else "choose a valid key file"
         return None if self.query_one("#secret", SecretInput).value.strip() else "the secret is empty"
 
     def on_input_changed(self) -> None:
@@ -39,3 +89,32 @@ class CredentialsScreen(StepScreen):
 
     def on_input_submitted(self) -> None:
         self.action_next()
+
+    @on(Button.Pressed, "#mint-button")
+    def mint(self) -> None:
+        pressed = self.query_one("#mint-source", RadioSet).pressed_button
+        source = pressed.id.removeprefix("mint-") if pressed is not None else "adc"
+        key = Path(self._key_path()).expanduser() if self._key_path() else None
+        self.query_one("#minted", Static).update("Minting…")
+        self.query_one("#minted").display = True
+        self.run_mint(source, key)
+
+    @work(thread=True, exclusive=True, group="mint")
+    def run_mint(self, source: str, key: Path | None) -> None:
+        from ...mint import mint_token
+
+        report(self, lambda: mint_token("gcp", source=source, key_file=key))
+
+    @on(Finished)
+    def minted(self, message: Finished) -> None:
+        from ...mint import describe
+
+        box = self.query_one("#minted", Static)
+        if message.error:
+            box.update(f"✗ {message.error}")
+            box.set_classes("reason error")
+            return
+        self.query_one("#secret", SecretInput).value = message.value.secret.reveal()
+        box.update(f"✓ {describe(message.value)}")
+        box.set_classes("reason ok")
+        self.refresh_nav()

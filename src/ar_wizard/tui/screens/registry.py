@@ -18,12 +18,21 @@ class RegistryScreen(StepScreen):
     HELP = "Paste the index URL; everything is checked as you type."
 
     def body(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
         self.provider = providers.get(self.draft.provider)
+        if self.provider.key != "generic":
+            yield Field(
+                "Paste an index URL to fill in the fields (optional)",
+                Input(placeholder="https://…", id="paste-url"),
+                help="e.g. what `gcloud artifacts print-settings python` or the console shows.",
+            )
         for spec in self.provider.fields:
             check = CoreCheck(lambda value, name=spec.name: self.provider.check_field(name, value), optional=spec.optional)
+            suggester = SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
             yield Field(
                 spec.label,
-                Input(placeholder=spec.placeholder, validators=[check], id=f"field-{spec.name}"),
+                Input(placeholder=spec.placeholder, validators=[check], suggester=suggester, id=f"field-{spec.name}"),
                 help=spec.help,
             )
         yield Field(
@@ -65,6 +74,8 @@ class RegistryScreen(StepScreen):
 
     def problem(self) -> str | None:
         for field in self.query(Field):
+            if field.input.id == "paste-url":
+                continue
             if not field.valid:
                 return "a field is not right yet"
             spec_optional = field.input.id != "index-name" and any(
@@ -75,6 +86,11 @@ class RegistryScreen(StepScreen):
         return None
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "paste-url":
+            parsed = self.provider.parse(event.value.strip()) if event.value.strip() else None
+            for name, value in (parsed or {}).items():
+                if self.query(f"#field-{name}"):
+                    self.query_one(f"#field-{name}", Input).value = value
         if event.input.id == "index-name" and event.value.strip():
             stem = env_var_stem(event.value.strip())
             event.input.tooltip = f"Variables: {stem}_USERNAME, {stem}_PASSWORD"

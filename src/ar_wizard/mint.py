@@ -1,0 +1,51 @@
+"""Credentials obtained for the user instead of typed: short-lived tokens and key files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import UserError
+
+SOURCES = ("auto", "adc", "gcloud", "key-file")
+
+
+def mint_token(provider: str, source: str = "auto", key_file: Path | None = None):
+    """A fresh access token (``credentials.google.MintedToken``) for ``provider``."""
+    if provider != "gcp":
+        raise UserError(
+            f"ar-wizard cannot mint tokens for --provider {provider} yet: pass the token with "
+            "--password-stdin or --token-env."
+        )
+    from .credentials import google
+
+    if source == "key-file" or (source == "auto" and key_file is not None):
+        if key_file is None:
+            raise UserError("Minting from a key file needs --key-file PATH.")
+        return google.mint_from_key_file(key_file)
+    if source == "gcloud":
+        return google.mint_from_gcloud()
+    if source == "adc":
+        return google.mint_from_adc()
+    try:
+        return google.mint_from_adc()
+    except UserError:
+        # No ADC here; a logged-in gcloud is the other usual way a laptop has credentials.
+        if shutil.which("gcloud") is None:
+            raise
+        return google.mint_from_gcloud()
+
+
+def describe(minted) -> str:
+    """Who the token is for, where it came from, and that it must be rotated."""
+    expiry = ""
+    if minted.expires_at is not None:
+        minutes = max(0, int((minted.expires_at - datetime.now(timezone.utc)).total_seconds() // 60))
+        about = "about " if getattr(minted, "expiry_approximate", False) else ""
+        expiry = f"; it expires in {about}{minutes} min ({minted.expires_at.astimezone():%H:%M})"
+    return (
+        f"Minted a token for {minted.identity} from {minted.source}{expiry}. A stored token stops "
+        "working when it expires: run ar-wizard again to rotate it, or use --auth keyring, which "
+        "mints one for every request."
+    )
