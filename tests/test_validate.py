@@ -8,7 +8,6 @@ import ssl
 import subprocess
 import threading
 
-import pytest
 
 from ar_wizard.model import Draft, Secret
 from ar_wizard.providers.base import explain_status

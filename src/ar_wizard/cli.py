@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .model import Draft
 
 EXIT_OK, EXIT_VALIDATION, EXIT_USAGE, EXIT_APPLY = 0, 1, 2, 3
 
@@ -142,7 +146,8 @@ def _tui() -> int:
     return WizardApp().run() or 0
 
 
-def draft_from_args(args) -> object:
+def draft_from_args(args: argparse.Namespace) -> Draft:
+    """The draft the flags describe; reads the secret from where the flags say."""
     from pathlib import Path
 
     from .model import Draft
@@ -225,7 +230,7 @@ def _setup(args) -> int:
     if draft.validate:
         from .validate import validate_draft
 
-        print(f"Checking the credentials against the index…", file=sys.stderr)
+        print("Checking the credentials against the index…", file=sys.stderr)
         verdict = validate_draft(draft)
         if not verdict.ok:
             print(f"error: {_mask(verdict.message)}", file=sys.stderr)
