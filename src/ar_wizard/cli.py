@@ -55,12 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--publish-url", help="the upload URL (default: the index URL without simple/)")
     gcp = setup.add_argument_group("Google Artifact Registry (--provider gcp)")
     gcp.add_argument("--location", help="e.g. us-central1, europe-west1, or the multi-region us/europe/asia")
-    gcp.add_argument("--project", help="the Google Cloud project ID")
+    gcp.add_argument("--project", help="the Google Cloud project ID (Azure: the project of a project-scoped feed)")
     gcp.add_argument("--repository", help="the Python repository's ID")
     gcp.add_argument("--token-source", choices=("auto", "adc", "gcloud"), default="auto",
                      help="where a token is minted when none is given (default: ADC, then gcloud)")
-    for flag in ("--domain", "--domain-owner", "--region", "--organization", "--feed"):
-        where.add_argument(flag, help=argparse.SUPPRESS)
+    aws = setup.add_argument_group("AWS CodeArtifact (--provider aws)")
+    aws.add_argument("--domain", help="the CodeArtifact domain")
+    aws.add_argument("--domain-owner", metavar="ACCOUNT", help="the 12-digit AWS account that owns the domain")
+    aws.add_argument("--region", help="e.g. us-east-1")
+    azure = setup.add_argument_group("Azure Artifacts (--provider azure)")
+    azure.add_argument("--organization", help="the Azure DevOps organization")
+    azure.add_argument("--feed", help="the feed's name (a project-scoped feed also needs --project)")
     auth = setup.add_argument_group("credentials")
     auth.add_argument("--auth", choices=AUTH_METHODS, default="token")
     auth.add_argument("--username", metavar="USER")
@@ -191,11 +196,11 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
         raise UserError("--auth keyring uses a keyring plugin and takes no secret: drop the secret flag.")
     if args.auth == "service-account-key" and not args.key_file:
         raise UserError("--auth service-account-key needs the key: pass --key-file PATH.")
-    if secret is None and args.auth == "token" and args.provider == "gcp":
+    if secret is None and args.auth == "token" and args.provider in ("gcp", "aws"):
         from .mint import describe, mint_token
 
         key_file = Path(args.key_file) if args.key_file else None
-        minted = mint_token("gcp", source=args.token_source, key_file=key_file)
+        minted = mint_token(args.provider, source=args.token_source, key_file=key_file, fields=fields)
         print(describe(minted), file=sys.stderr)
         secret = minted.secret
 

@@ -1,4 +1,4 @@
-"""Credentials obtained for the user instead of typed: short-lived tokens and key files."""
+"""Credentials obtained for the user instead of typed: short-lived GCP and AWS tokens."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ from pathlib import Path
 
 from .errors import UserError
 
-SOURCES = ("auto", "adc", "gcloud", "key-file")
+def can_mint(provider: str) -> bool:
+    return provider in ("gcp", "aws")
 
 
-def mint_token(provider: str, source: str = "auto", key_file: Path | None = None):
-    """A fresh access token (``credentials.google.MintedToken``) for ``provider``."""
+def mint_token(provider: str, source: str = "auto", key_file: Path | None = None, fields: dict | None = None):
+    """A fresh access token (a ``MintedToken``) for ``provider``."""
+    if provider == "aws":
+        from .credentials import aws_cli
+
+        f = fields or {}
+        missing = [name for name in ("domain", "domain_owner", "region") if not f.get(name)]
+        if missing:
+            raise UserError(f"Minting a CodeArtifact token needs --{missing[0].replace('_', '-')}.")
+        return aws_cli.mint_token(f["domain"], f["domain_owner"], f["region"])
     if provider != "gcp":
         raise UserError(
-            f"ar-wizard cannot mint tokens for --provider {provider} yet: pass the token with "
+            f"ar-wizard cannot mint tokens for --provider {provider}: pass the token with "
             "--password-stdin or --token-env."
         )
     from .credentials import google

@@ -25,6 +25,8 @@ from .process import first_line, run
 PLUGIN_HOSTS: dict[str, tuple[str, str]] = {
     # keyrings/gauth.py: get_password returns None unless the host ends in ".pkg.dev".
     GCP_PLUGIN: (".pkg.dev", "Artifact Registry"),
+    # keyrings.codeartifact parses the CodeArtifact host to find the domain and region.
+    "keyrings.codeartifact": (".amazonaws.com", "AWS CodeArtifact"),
 }
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from ..errors import UserError
+from .aws import Aws
+from .azure import Azure
 from .base import Provider
 from .gcp import Gcp
 from .generic import Generic
 
-_AVAILABLE: dict[str, type[Provider]] = {"generic": Generic, "gcp": Gcp}
+_AVAILABLE: dict[str, type[Provider]] = {"generic": Generic, "gcp": Gcp, "aws": Aws, "azure": Azure}
 
 
 def get(key: str) -> Provider:

@@ -24,14 +24,14 @@ class Generic(Provider):
 
     def check_field(self, name: str, value: str) -> tuple[str, ...]:
         if name == "url":
-            return check_index_url(value)
+            return check_index_url(value) + preset_notes(value)
         if name == "publish_url" and value:
             return check_index_url(value, flag="the upload URL")
         return ()
 
     def urls(self, fields: dict[str, str]) -> IndexUrls:
         simple = fields.get("url", "").strip()
-        warnings = check_index_url(simple)
+        warnings = check_index_url(simple) + preset_notes(simple)
         upload = fields.get("publish_url", "").strip() or upload_url_for(simple)
         if fields.get("publish_url"):
             check_index_url(upload, flag="--publish-url")
@@ -39,6 +39,14 @@ class Generic(Provider):
 
     def parse(self, url: str) -> dict[str, str] | None:
         return {"url": url}
+
+
+def preset_notes(url: str) -> tuple[str, ...]:
+    """What a user of a recognised server (JFrog, GitLab, Nexus) needs to know."""
+    from .presets import PRESETS, recognise
+
+    found = recognise(url)
+    return PRESETS[found[0]].notes if found else ()
 
 
 def upload_url_for(simple_url: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
@@ -61,10 +62,10 @@ class Field(Vertical):
         self._help = help
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label")
+        yield Label(self._label, classes="field-label", markup=False)
         yield self.input
         if self._help:
-            yield Static(self._help, classes="field-help")
+            yield Static(self._help, classes="field-help", markup=False)
         reason = Static("", classes="reason")
         reason.display = False
         yield reason
@@ -76,10 +77,10 @@ class Field(Vertical):
         reason = self.query_one(".reason", Static)
         warnings = [w for v in self.input.validators if isinstance(v, CoreCheck) for w in v.warnings]
         if result is not None and not result.is_valid:
-            reason.update("✗ " + " ".join(result.failure_descriptions))
+            reason.update("✗ " + escape(" ".join(result.failure_descriptions)))
             reason.set_classes("reason error")
         elif warnings:
-            reason.update("⚠ " + " ".join(warnings))
+            reason.update("⚠ " + escape(" ".join(warnings)))
             reason.set_classes("reason warning")
         else:
             reason.update("")

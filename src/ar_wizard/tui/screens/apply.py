@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import LoadingIndicator, Static
 
 from ...flow import Step
@@ -38,7 +39,7 @@ class ApplyScreen(StepScreen):
         outcome = self.query_one("#outcome", Static)
         outcome.display = True
         if message.error:
-            outcome.update(f"✗ {message.error}")
+            outcome.update(f"✗ {escape(message.error)}")
             outcome.set_classes("verdict failed")
         else:
             result = self.wizard.result = message.value

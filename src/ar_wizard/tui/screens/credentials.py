@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ...flow import Step
@@ -27,14 +28,22 @@ class CredentialsScreen(StepScreen):
     HELP = "It is masked here, checked against the index next, and never shown again."
 
     def body(self) -> ComposeResult:
-        can_mint = self.draft.provider == "gcp" and self.draft.auth == "token"
+        from ...mint import can_mint as provider_mints
+
+        gcp = self.draft.provider == "gcp"
+        can_mint = self.draft.auth == "token" and provider_mints(self.draft.provider)
         key_only = self.draft.auth == "service-account-key"
-        if can_mint:
+        if can_mint and gcp:
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
             with RadioSet(id="mint-source"):
                 for source, text in MINT_SOURCES.items():
                     yield RadioButton(text, id=f"mint-{source}", value=source == "adc")
-        if can_mint or key_only:
+        elif can_mint:
+            yield Static(
+                "Mint a token (≤ 12 h) with `aws codeartifact get-authorization-token` and your AWS login",
+                classes="section",
+            )
+        if (can_mint and gcp) or key_only:
             yield Field(
                 "Service-account key file",
                 Input(placeholder="~/keys/ci-reader.json", validators=[CoreCheck(self._check_key)], id="key-file"),
@@ -92,8 +101,8 @@ class CredentialsScreen(StepScreen):
 
     @on(Button.Pressed, "#mint-button")
     def mint(self) -> None:
-        pressed = self.query_one("#mint-source", RadioSet).pressed_button
-        source = pressed.id.removeprefix("mint-") if pressed is not None else "adc"
+        pressed = self.query_one("#mint-source", RadioSet).pressed_button if self.query("#mint-source") else None
+        source = pressed.id.removeprefix("mint-") if pressed is not None else "auto"
         key = Path(self._key_path()).expanduser() if self._key_path() else None
         self.query_one("#minted", Static).update("Minting…")
         self.query_one("#minted").display = True
@@ -103,7 +112,8 @@ class CredentialsScreen(StepScreen):
     def run_mint(self, source: str, key: Path | None) -> None:
         from ...mint import mint_token
 
-        report(self, lambda: mint_token("gcp", source=source, key_file=key))
+        provider, fields = self.draft.provider, dict(self.draft.fields)
+        report(self, lambda: mint_token(provider, source=source, key_file=key, fields=fields))
 
     @on(Finished)
     def minted(self, message: Finished) -> None:
@@ -111,10 +121,10 @@ class CredentialsScreen(StepScreen):
 
         box = self.query_one("#minted", Static)
         if message.error:
-            box.update(f"✗ {message.error}")
+            box.update(f"✗ {escape(message.error)}")
             box.set_classes("reason error")
             return
         self.query_one("#secret", SecretInput).value = message.value.secret.reveal()
-        box.update(f"✓ {describe(message.value)}")
+        box.update(f"✓ {escape(describe(message.value))}")
         box.set_classes("reason ok")
         self.refresh_nav()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.binding import Binding
 from textual.widgets import Button, Input, Static
 
@@ -67,7 +68,7 @@ class DoneScreen(StepScreen):
         verdict = message.value
         ok = verdict is not None and verdict.ok
         text = verdict.message if verdict is not None else message.error
-        proof.update(("✓ " if ok else "✗ ") + mask(text))
+        proof.update(("✓ " if ok else "✗ ") + escape(mask(text)))
         proof.set_classes("verdict passed" if ok else "verdict failed")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

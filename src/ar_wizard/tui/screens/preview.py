@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.binding import Binding
 from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
 
@@ -44,7 +45,7 @@ class PreviewScreen(StepScreen):
         self.query_one("#spinner").display = False
         if message.error:
             error = self.query_one("#plan-error", Static)
-            error.update(f"✗ {message.error}")
+            error.update(f"✗ {escape(message.error)}")
             error.display = True
             self.refresh_nav()
             return
@@ -52,7 +53,7 @@ class PreviewScreen(StepScreen):
         body = self.query_one("#body")
         widgets = []
         for note in plan.notes:
-            widgets.append(Static(f"⚠ {note}", classes="warning"))
+            widgets.append(Static(f"⚠ {escape(note)}", classes="warning"))
         diffs = dict(plan.diffs())
         if not diffs and not plan.secret_writes:
             widgets.append(Static("Everything is already configured: nothing will change."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import RadioButton, RadioSet, Static
 
 from ... import providers
@@ -21,12 +22,7 @@ class ProviderScreen(StepScreen):
             for p in self._providers:
                 yield RadioButton(p.title, id=p.key)
         for p in self._providers:
-            yield Static(f"[b]{p.title}[/]: {p.blurb}", classes="choice-help")
-        yield Static(
-            "Google Artifact Registry, AWS CodeArtifact and Azure Artifacts get their own guided "
-            "setup soon; until then, choose 'Any PEP 503 index' and paste their index URL.",
-            classes="choice-help",
-        )
+            yield Static(f"[b]{escape(p.title)}[/]: {escape(p.blurb)}", classes="choice-help")
 
     def load(self) -> None:
         keys = [p.key for p in self._providers]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -52,7 +53,7 @@ class StartScreen(StepScreen):
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
-                lines.append(f"  • {index.name}  {index.url}  [dim]({index.tool}: {shown(index.source)})[/]")
+                lines.append(f"  • {escape(index.name)}  {escape(index.url)}  [dim]({index.tool}: {escape(shown(index.source))})[/]")
         else:
             lines.append("No private index is configured yet.")
         tools = "   ".join(
@@ -62,7 +63,7 @@ class StartScreen(StepScreen):
         if f.gcloud_adc:
             lines.append(f"Google application-default credentials: {f.gcloud_adc}")
         for problem in f.problems:
-            lines.append(f"[$warning]⚠ {problem}[/]")
+            lines.append(f"[$warning]⚠ {escape(problem)}[/]")
         lines.append("\n[b]What would you like to do?[/]")
         self.query_one("#findings", Static).update("\n".join(lines))
 

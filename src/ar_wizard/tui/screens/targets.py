@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import Checkbox, RadioButton, RadioSet, Static
 
 from ...flow import Step
@@ -72,7 +73,7 @@ class TargetsScreen(StepScreen):
         problem = self.problem()
         check = self.query_one("#store-check", Static)
         if problem:
-            check.update(f"✗ {problem}")
+            check.update(f"✗ {escape(problem)}")
             check.set_classes("reason error")
         else:
             check.update("✓ Every chosen tool can read this store.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.binding import Binding
 from textual.widgets import Button, LoadingIndicator, Static
 
@@ -58,10 +59,10 @@ class ValidateScreen(StepScreen):
         box.display = True
         timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
         if verdict.ok:
-            box.update(f"✓ {mask(verdict.message)}{timing}")
+            box.update(f"✓ {escape(mask(verdict.message))}{timing}")
             box.set_classes("verdict passed")
         else:
-            box.update(f"✗ {mask(verdict.message)}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
+            box.update(f"✗ {escape(mask(verdict.message))}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
             box.set_classes("verdict failed")
             self.query_one("#retry-button").display = True
         self.refresh_nav()
