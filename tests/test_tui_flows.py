@@ -144,11 +144,15 @@ def test_leaving_after_typing_asks_first_and_writes_nothing(home, confirm):
     assert config_files(home) == before
 
 
-def test_leaving_before_typing_anything_does_not_ask(home):
+@pytest.mark.parametrize("steps_in", [0, 1])
+def test_leaving_before_typing_anything_does_not_ask(home, steps_in):
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await at_step(pilot, Step.START)
+            for _ in range(steps_in):
+                await next_step(pilot)
+            await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
         return app

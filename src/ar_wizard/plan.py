@@ -74,6 +74,10 @@ def build_plan(draft: Draft) -> Plan:
     if draft.stores_secret:
         plan.changes.extend(_store_file_changes(draft, r))
         plan.secret_writes.extend(_secret_writes(draft, r))
+    if draft.auth == "keyring" and draft.provider == "azure":
+        from .providers.azure import NONINTERACTIVE_NOTE
+
+        plan.notes.append(NONINTERACTIVE_NOTE)
     if draft.auth == "service-account-key":
         plan.notes.append(
             "A service-account key never expires: anyone who copies it can read the repository until "

@@ -27,7 +27,6 @@ class WizardApp(App[int]):
         self.verdict = None  # the last validation verdict
         self.plan = None  # the plan the Preview screen showed and Apply carries out
         self.result = None  # what Apply wrote
-        self.touched = False  # something was typed or chosen: leaving asks first
         self.step = Step.START
 
     def get_default_screen(self):
@@ -55,14 +54,12 @@ class WizardApp(App[int]):
         self.step = step
         self.push_screen(screen_for(step)())
 
-    def on_input_changed(self) -> None:
-        self.touched = True
+    def _typed_anything(self) -> bool:
+        """Whether leaving would drop something the user typed (and so should ask first)."""
+        from textual.widgets import Input
 
-    def on_radio_set_changed(self) -> None:
-        self.touched = True
-
-    def on_checkbox_changed(self) -> None:
-        self.touched = True
+        fresh = Draft(project_dir=self.draft.project_dir)
+        return self.draft != fresh or any(i.value for i in self.screen.query(Input))
 
     def _fatal_error(self) -> None:
         # Textual's own crash report prints every frame's local variables, and a
@@ -81,5 +78,5 @@ class WizardApp(App[int]):
     async def action_leave(self) -> None:
         from .quit import ConfirmQuit
 
-        if self.result is not None or not self.touched or await self.push_screen_wait(ConfirmQuit()):
+        if self.result is not None or not self._typed_anything() or await self.push_screen_wait(ConfirmQuit()):
             self.exit(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ... import providers
@@ -66,11 +67,15 @@ class AuthScreen(StepScreen):
         method = event.pressed.id
         if method == "keyring":
             note = "The index URL will carry the username and uv will use keyring-provider = \"subprocess\"."
+            if self.provider.key == "azure":
+                from ...providers.azure import NONINTERACTIVE_NOTE
+
+                note += " " + NONINTERACTIVE_NOTE
         elif method == "service-account-key":
             note = "A JSON key never expires: anyone who copies it has access until it is deleted."
         else:
             note = ""
-        self.query_one("#auth-note", Static).update(note)
+        self.query_one("#auth-note", Static).update(escape(note))
         # Each method has its own username (GCP: oauth2accesstoken or _json_key_base64).
         username = self.query_one("#username", Input)
         defaults = {self.provider.default_username(m) for m in self.provider.auth_methods}
