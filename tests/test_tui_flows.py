@@ -223,3 +223,14 @@ def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(
     assert username == "oauth2accesstoken"
     assert "login oauth2accesstoken" in (home.root / ".netrc").read_text()
     assert home.uv("add", PACKAGE).returncode == 0
+
+
+def test_enter_on_the_start_screen_begins_a_new_setup(home):
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await pilot.press("enter")
+            await at_step(pilot, Step.PROVIDER)
+            return pilot.app.screen.STEP
+
+    assert run(flow()) == Step.PROVIDER

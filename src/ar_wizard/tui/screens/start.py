@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.markup import escape
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from ...flow import Step
 from ...paths import shown
@@ -17,15 +17,16 @@ class StartScreen(StepScreen):
     STEP = Step.START
     HEADING = "Connect uv to a private package index"
     HELP = "Nothing is written until you have seen every change; each write is backed up."
+    BINDINGS = [Binding("enter", "next", "Next", show=False)]
 
     def body(self) -> ComposeResult:
         yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")
-        # An OptionList, not a RadioSet: Textual already loads it for the command
-        # palette, which keeps the first frame ~15 ms sooner.
-        yield OptionList(
-            Option("Set up a new index", id="setup"),
-            Option("Rotate the secret of an existing index (coming soon)", id="rotate", disabled=True),
-            Option("Find out why an existing setup fails (coming soon)", id="doctor", disabled=True),
+        # One choice works today, so it is Next itself; rotation and diagnosis are listed
+        # so people know they are coming (a list widget arrives with them).
+        yield Static(
+            "[b]▸ Set up a new index[/]  [dim]Enter or Ctrl+N[/]\n"
+            "[dim]  Rotate the secret of an existing index (coming soon)\n"
+            "  Find out why an existing setup fails (coming soon)[/]",
             id="choice",
         )
 
@@ -70,5 +71,4 @@ class StartScreen(StepScreen):
     def save(self) -> None:
         self.draft.mode = "setup"
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_next()
+
