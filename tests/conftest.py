@@ -7,7 +7,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -78,7 +78,6 @@ class Home:
     root: Path
     project: Path
     env: dict[str, str]
-    extra_path: list[Path] = field(default_factory=list)
 
     def run(self, *argv, input: str | None = None, cwd: Path | None = None, env: dict | None = None, check=False):
         proc = subprocess.run(

@@ -41,8 +41,12 @@ _ROTATE = (Step.START, Step.CREDENTIALS, Step.VALIDATE, Step.PREVIEW, Step.APPLY
 _NO_BACK = {Step.START, Step.APPLY, Step.DONE}
 
 
+def _all_steps(draft: Draft) -> tuple[Step, ...]:
+    return _ROTATE if draft.mode == "rotate" else _SETUP
+
+
 def steps_for(draft: Draft) -> tuple[Step, ...]:
-    steps = _ROTATE if draft.mode == "rotate" else _SETUP
+    steps = _all_steps(draft)
     skipped = set()
     if not draft.stores_secret:
         skipped.add(Step.CREDENTIALS)  # a keyring plugin mints tokens; nothing to type
@@ -53,7 +57,7 @@ def steps_for(draft: Draft) -> tuple[Step, ...]:
 
 def next_step(draft: Draft, step: Step) -> Step | None:
     steps = steps_for(draft)
-    i = _index(steps, step)
+    i = _index(draft, steps, step)
     return steps[i + 1] if i + 1 < len(steps) else None
 
 
@@ -61,21 +65,21 @@ def previous_step(draft: Draft, step: Step) -> Step | None:
     if step in _NO_BACK:
         return None
     steps = steps_for(draft)
-    i = _index(steps, step)
+    i = _index(draft, steps, step)
     return steps[i - 1] if i > 0 else None
 
 
 def position(draft: Draft, step: Step) -> tuple[int, int]:
     """1-based place of ``step`` among the steps this draft goes through, and their count."""
     steps = steps_for(draft)
-    return _index(steps, step) + 1, len(steps)
+    return _index(draft, steps, step) + 1, len(steps)
 
 
-def _index(steps: tuple[Step, ...], step: Step) -> int:
+def _index(draft: Draft, steps: tuple[Step, ...], step: Step) -> int:
     if step in steps:
         return steps.index(step)
     # The draft changed under a step it no longer visits (e.g. auth switched to keyring
     # while on Credentials): place it where it would have been in the full list.
-    full = _ROTATE if steps[1] == Step.CREDENTIALS and Step.PROVIDER not in steps else _SETUP
+    full = _all_steps(draft)
     before = [s for s in full[: full.index(step)] if s in steps]
     return steps.index(before[-1]) if before else 0

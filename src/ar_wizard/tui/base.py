@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..flow import Step, previous_step, steps_for
+from ..flow import Step, next_step, position, previous_step
 
 if TYPE_CHECKING:
     from .app import WizardApp
@@ -124,9 +124,8 @@ class StepScreen(Screen):
             self.wizard.advance("back")
 
     def _indicator(self) -> str:
-        steps = steps_for(self.draft)
-        here = steps.index(self.STEP) if self.STEP in steps else 0
-        dots = " ".join("●" if i < here else "◉" if i == here else "○" for i in range(len(steps)))
-        following = STEP_TITLES[steps[here + 1]] if here + 1 < len(steps) else ""
-        then = f"   [dim]then {following}[/]" if following else ""
-        return f"ar-wizard   {dots}   [b]{STEP_TITLES[self.STEP]}[/] — step {here + 1} of {len(steps)}{then}"
+        here, count = position(self.draft, self.STEP)
+        dots = " ".join("●" if i < here else "◉" if i == here else "○" for i in range(1, count + 1))
+        following = next_step(self.draft, self.STEP)
+        then = f"   [dim]then {STEP_TITLES[following]}[/]" if following else ""
+        return f"ar-wizard   {dots}   [b]{STEP_TITLES[self.STEP]}[/] — step {here} of {count}{then}"
