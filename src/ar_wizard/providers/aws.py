@@ -14,9 +14,8 @@ import re
 from urllib.parse import urlsplit
 
 from ..errors import UserError
-from .base import FieldSpec, IndexUrls, Provider, check_index_url
+from .base import BuiltProvider, FieldSpec
 from .base import explain_status as generic_explanation
-from .generic import upload_url_for
 
 #: The commercial AWS regions and the place each stands for (China and
 #: GovCloud use other domains and are left to a full index URL). CodeArtifact
@@ -80,7 +79,7 @@ READ_ACTION = "codeartifact:ReadFromRepository"
 PUBLISH_ACTION = "codeartifact:PublishPackageVersion"
 
 
-class Aws(Provider):
+class Aws(BuiltProvider):
     key = "aws"
     title = "AWS CodeArtifact"
     blurb = "A PyPI repository in CodeArtifact: DOMAIN-OWNER.d.codeartifact.REGION.amazonaws.com/pypi/REPOSITORY."
@@ -111,36 +110,16 @@ class Aws(Provider):
     auth_methods = ("token", "keyring")
     keyring_plugin = (AWS_PLUGIN, AWS_BACKEND)
 
-    def check_field(self, name: str, value: str) -> tuple[str, ...]:
-        if name == "domain":
-            check_domain(value)
-        elif name == "domain_owner":
-            check_domain_owner(value)
-        elif name == "region":
-            check_region(value)
-        elif name == "repository":
-            check_repository(value)
-        elif name == "url" and value:
-            return check_index_url(value)
-        elif name == "publish_url" and value:
-            return check_index_url(value, flag="the upload URL")
-        return ()
+    def __init__(self):
+        self.checks = {
+            "domain": check_domain,
+            "domain_owner": check_domain_owner,
+            "region": check_region,
+            "repository": check_repository,
+        }
 
-    def urls(self, fields: dict[str, str]) -> IndexUrls:
-        override = fields.get("url", "").strip()
-        publish = fields.get("publish_url", "").strip()
-        if publish:
-            check_index_url(publish, flag="--publish-url")
-        if override:
-            warnings = check_index_url(override)
-            return IndexUrls(simple=override, upload=publish or upload_url_for(override), warnings=warnings)
-        base = repository_url(
-            check_domain(fields.get("domain", "")),
-            check_domain_owner(fields.get("domain_owner", "")),
-            check_region(fields.get("region", "")),
-            check_repository(fields.get("repository", "")),
-        )
-        return IndexUrls(simple=base + "simple/", upload=publish or base)
+    def base_url(self, values: dict[str, str]) -> str:
+        return repository_url(values["domain"], values["domain_owner"], values["region"], values["repository"])
 
     def parse(self, url: str) -> dict[str, str] | None:
         return parse_url(url)

@@ -17,7 +17,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import UserError
-from .base import FieldSpec, IndexUrls, Provider, check_index_url
+from .base import BuiltProvider, FieldSpec
 from .base import explain_status as generic_explanation
 
 AZURE_PLUGIN = "artifacts-keyring"
@@ -42,7 +42,7 @@ _FEED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _LEGACY_HOST = re.compile(r"^(?P<organization>[A-Za-z0-9-]+)\.pkgs\.visualstudio\.com$")
 
 
-class Azure(Provider):
+class Azure(BuiltProvider):
     key = "azure"
     title = "Azure Artifacts"
     blurb = "A feed in Azure DevOps: pkgs.dev.azure.com/ORGANIZATION/PROJECT/_packaging/FEED (PROJECT only for a project feed)."
@@ -67,33 +67,17 @@ class Azure(Provider):
     auth_methods = ("token", "keyring")
     keyring_plugin = (AZURE_PLUGIN, AZURE_BACKEND)
 
-    def check_field(self, name: str, value: str) -> tuple[str, ...]:
-        if name == "organization":
-            check_organization(value)
-        elif name == "project":
-            check_project(value)
-        elif name == "feed":
-            check_feed(value)
-        elif name == "url" and value:
-            return check_index_url(value)
-        elif name == "publish_url" and value:
-            return check_index_url(value, flag="the upload URL")
-        return ()
+    def __init__(self):
+        self.checks = {"organization": check_organization, "project": check_project, "feed": check_feed}
 
-    def urls(self, fields: dict[str, str]) -> IndexUrls:
-        override = fields.get("url", "").strip()
-        publish = fields.get("publish_url", "").strip()
-        if publish:
-            check_index_url(publish, flag="--publish-url")
-        if override:
-            warnings = check_index_url(override)
-            return IndexUrls(simple=override, upload=publish or upload_url_for(override), warnings=warnings)
-        base = feed_url(
-            check_organization(fields.get("organization", "")),
-            check_project(fields.get("project", "")),
-            check_feed(fields.get("feed", "")),
-        )
-        return IndexUrls(simple=base + "simple/", upload=publish or base + "upload/")
+    def base_url(self, values: dict[str, str]) -> str:
+        return feed_url(values["organization"], values["project"], values["feed"])
+
+    def upload_url(self, base: str) -> str:
+        return base + "upload/"
+
+    def upload_url_for_override(self, simple_url: str) -> str:
+        return upload_url_for(simple_url)
 
     def parse(self, url: str) -> dict[str, str] | None:
         return parse_url(url)

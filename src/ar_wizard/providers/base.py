@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -55,6 +56,46 @@ class Provider:
     def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
         """One sentence saying what an HTTP status from this registry means and what to do."""
         return explain_status(status, url=url, username=username)
+
+
+class BuiltProvider(Provider):
+    """A registry whose index URL is built from checked fields, or given whole as ``url``
+    (a proxy in front of it). Subclasses name each field's check and build the base URL."""
+
+    #: field name → check returning the normalised value or raising UserError
+    checks: dict[str, Callable[[str], str]] = {}
+
+    def base_url(self, values: dict[str, str]) -> str:
+        """The repository URL ending in ``/``, from checked field values."""
+        raise NotImplementedError
+
+    def upload_url(self, base: str) -> str:
+        return base
+
+    def upload_url_for_override(self, simple_url: str) -> str:
+        from .generic import upload_url_for
+
+        return upload_url_for(simple_url)
+
+    def check_field(self, name: str, value: str) -> tuple[str, ...]:
+        if name in self.checks:
+            self.checks[name](value)
+        elif name == "url" and value:
+            return check_index_url(value)
+        elif name == "publish_url" and value:
+            return check_index_url(value, flag="the upload URL")
+        return ()
+
+    def urls(self, fields: dict[str, str]) -> IndexUrls:
+        override = fields.get("url", "").strip()
+        publish = fields.get("publish_url", "").strip()
+        if publish:
+            check_index_url(publish, flag="--publish-url")
+        if override:
+            warnings = check_index_url(override)
+            return IndexUrls(override, publish or self.upload_url_for_override(override), warnings)
+        base = self.base_url({name: check(fields.get(name, "")) for name, check in self.checks.items()})
+        return IndexUrls(simple=base + "simple/", upload=publish or self.upload_url(base))
 
 
 def explain_status(status: int, *, url: str, username: str) -> str:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import UserError
-from .base import FieldSpec, IndexUrls, Provider, check_index_url
+from .base import BuiltProvider, FieldSpec
 from .base import explain_status as generic_explanation
-from .generic import upload_url_for
 
 #: Every location an Artifact Registry repository can live in, with the place
 #: it stands for. `gcloud artifacts locations list` is the live source; Google's
@@ -96,7 +95,7 @@ _HOST = re.compile(r"^(?P<location>[a-z0-9-]+)-(?:python|pypi)\.pkg\.dev$")
 _ZONE = re.compile(r"^(?P<region>[a-z]+-[a-z]+\d+)-[a-z]$")
 
 
-class Gcp(Provider):
+class Gcp(BuiltProvider):
     key = "gcp"
     title = "Google Artifact Registry"
     blurb = "A Python repository in Google Cloud: LOCATION-python.pkg.dev/PROJECT/REPOSITORY."
@@ -121,33 +120,11 @@ class Gcp(Provider):
     auth_methods = ("token", "keyring", "service-account-key")
     keyring_plugin = (GCP_PLUGIN, GCP_BACKEND)
 
-    def check_field(self, name: str, value: str) -> tuple[str, ...]:
-        if name == "location":
-            check_location(value)
-        elif name == "project":
-            check_project(value)
-        elif name == "repository":
-            check_repository(value)
-        elif name == "url" and value:
-            return check_index_url(value)
-        elif name == "publish_url" and value:
-            return check_index_url(value, flag="the upload URL")
-        return ()
+    def __init__(self):
+        self.checks = {"location": check_location, "project": check_project, "repository": check_repository}
 
-    def urls(self, fields: dict[str, str]) -> IndexUrls:
-        override = fields.get("url", "").strip()
-        publish = fields.get("publish_url", "").strip()
-        if publish:
-            check_index_url(publish, flag="--publish-url")
-        if override:
-            warnings = check_index_url(override)
-            return IndexUrls(simple=override, upload=publish or upload_url_for(override), warnings=warnings)
-        base = repository_url(
-            check_location(fields.get("location", "")),
-            check_project(fields.get("project", "")),
-            check_repository(fields.get("repository", "")),
-        )
-        return IndexUrls(simple=base + "simple/", upload=publish or base)
+    def base_url(self, values: dict[str, str]) -> str:
+        return repository_url(values["location"], values["project"], values["repository"])
 
     def parse(self, url: str) -> dict[str, str] | None:
         return parse_url(url)
