@@ -47,17 +47,21 @@ def keyring_bin(tmp_path_factory, uv_cache) -> Path:
 
     pip ignores a keyring that lives in its own environment, so the project's
     venv copy would not do; this one has its own bin dir, first on PATH."""
-    root = tmp_path_factory.mktemp("keyring-tool")
+    return install_keyring_tool(tmp_path_factory.mktemp("keyring-tool"), uv_cache, "keyrings.alt")
+
+
+def install_keyring_tool(root: Path, uv_cache: Path, *plugins: str) -> Path:
+    """``uv tool install keyring --with PLUGIN…`` into ``root``; returns its bin dir."""
     env = _clean_env() | {
         "UV_TOOL_DIR": str(root / "tools"),
         "UV_TOOL_BIN_DIR": str(root / "bin"),
         "UV_CACHE_DIR": str(uv_cache),
         "UV_PYTHON": sys.executable,
     }
-    subprocess.run(
-        [shutil.which("uv"), "tool", "install", "keyring", "--with", "keyrings.alt"],
-        env=env, check=True, capture_output=True,
-    )
+    argv = [shutil.which("uv"), "tool", "install", "keyring"]
+    for plugin in plugins:
+        argv += ["--with", plugin]
+    subprocess.run(argv, env=env, check=True, capture_output=True)
     return root / "bin"
 
 

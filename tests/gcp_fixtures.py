@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -26,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from conftest import _clean_env
+from conftest import install_keyring_tool
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
@@ -196,18 +194,9 @@ def key_file(tmp_path, service_account, token_server) -> Path:
 @pytest.fixture(scope="session")
 def gauth_keyring_bin(tmp_path_factory, uv_cache) -> Path:
     """keyring with the Artifact Registry plugin, installed the way users are told to."""
-    root = tmp_path_factory.mktemp("gauth-keyring-tool")
-    env = _clean_env() | {
-        "UV_TOOL_DIR": str(root / "tools"),
-        "UV_TOOL_BIN_DIR": str(root / "bin"),
-        "UV_CACHE_DIR": str(uv_cache),
-        "UV_PYTHON": sys.executable,
-    }
-    subprocess.run(
-        [shutil.which("uv"), "tool", "install", "keyring", "--with", "keyrings.google-artifactregistry-auth"],
-        env=env, check=True, capture_output=True,
+    return install_keyring_tool(
+        tmp_path_factory.mktemp("gauth-keyring-tool"), uv_cache, "keyrings.google-artifactregistry-auth"
     )
-    return root / "bin"
 
 
 FAKE_GCLOUD = '''\

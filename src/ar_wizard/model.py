@@ -153,12 +153,12 @@ class Plan:
         """One unified diff per changed file, every secret masked."""
         import difflib
 
+        from .paths import shown
+
         out = []
         for change in self.file_changes:
             before = _lines(change.before)
             after = _lines(change.after)
-            from .paths import shown
-
             name = shown(change.path)
             diff = difflib.unified_diff(
                 before,

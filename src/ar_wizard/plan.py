@@ -116,9 +116,9 @@ def _check_store_tools(draft: Draft, r: Resolved) -> None:
 
 
 def _is_local(url: str) -> bool:
-    from .providers.base import _is_loopback
+    from .providers.base import is_loopback
 
-    return _is_loopback(urlsplit(url).hostname or "")
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def with_userinfo(url: str, username: str, password: str | None = None) -> str:

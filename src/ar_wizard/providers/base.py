@@ -141,7 +141,7 @@ def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
             "keeps the secret in a credential store instead of in a file."
         )
     warnings = []
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         warnings.append(
             f"{url} uses plain http: the password crosses the network unencrypted; use https "
             "if the registry offers it."
@@ -155,7 +155,7 @@ def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
     return tuple(warnings)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
