@@ -45,7 +45,24 @@ class BackupInfo:
 
 
 def apply(plan: Plan, *, label: str = "setup") -> ApplyResult:
-    return run_transaction(plan.changes, plan.secret_writes, label=label)
+    result = run_transaction(plan.changes, plan.secret_writes, label=label)
+    _note_expiry(plan)
+    return result
+
+
+def _note_expiry(plan: Plan) -> None:
+    """Remember when a minted token stops working; a typed one's expiry is unknown."""
+    draft = plan.draft
+    if not draft.stores_secret or draft.secret is None:
+        return
+    from . import expiry
+    from .plan import resolve
+
+    url = resolve(draft).simple_url
+    if draft.minted is not None and draft.minted.secret == draft.secret:
+        expiry.record(url, draft, draft.minted)
+    else:
+        expiry.forget(url)
 
 
 def run_transaction(changes: list[FileChange], secret_writes: list[SecretWrite], *, label: str) -> ApplyResult:
@@ -86,8 +103,8 @@ def _run_locked(state: Path, changes, secret_writes, label) -> ApplyResult:
             mode = _mode_for(change, real, current)
             backup.add_file(change.path, real, current, change.after, mode)
             backup.save()
-            _write(real, change.after, mode)
-            undo_steps.append(lambda real=real, current=current, mode=backup.files[-1]["mode"]: _write(real, current, mode))
+            write_atomically(real, change.after, mode)
+            undo_steps.append(lambda real=real, current=current, mode=backup.files[-1]["mode"]: write_atomically(real, current, mode))
             result.written.append(change.path)
         for write in secret_writes:
             store = _store(write.store)
@@ -149,7 +166,7 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _write(real: Path, data: bytes | None, mode: int) -> None:
+def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
     """Atomically make ``real`` hold ``data`` (``None`` removes it)."""
     if data is None:
         try:
@@ -272,7 +289,7 @@ class _BackupSet:
         copy = None
         if original is not None:
             copy = f"file-{n}"
-            _write(self.dir / copy, original, 0o600)
+            write_atomically(self.dir / copy, original, 0o600)
         self.files.append(
             {
                 "path": str(real),
@@ -292,7 +309,7 @@ class _BackupSet:
             # The old secret must survive for undo; it is kept like uv's own store keeps
             # secrets: a file only its owner can read, inside a 0700 directory.
             copy = f"secret-{n}"
-            _write(self.dir / copy, old.reveal().encode(), 0o600)
+            write_atomically(self.dir / copy, old.reveal().encode(), 0o600)
         self.manifest["secrets"].append(
             {"store": write.store, "service": write.service, "username": write.username, "copy": copy}
         )
@@ -301,7 +318,7 @@ class _BackupSet:
         if status:
             self.manifest["status"] = status
         data = json.dumps(self.manifest, indent=2).encode()
-        _write(self.dir / "manifest.json", data, 0o600)
+        write_atomically(self.dir / "manifest.json", data, 0o600)
 
     def discard(self) -> None:
         for child in self.dir.iterdir():

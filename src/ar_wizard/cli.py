@@ -89,8 +89,29 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--list", action="store_true", help="list the backups")
     undo.add_argument("--yes", action="store_true", help="restore without asking")
 
-    commands.add_parser("rotate", help="replace an index's secret (not yet available)")
-    commands.add_parser("doctor", help="explain why a setup fails (not yet available)")
+    rotate = commands.add_parser(
+        "rotate", help="replace an index's secret where it is stored; nothing else changes", epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rotate.add_argument("--index", required=True, metavar="NAME", help="the uv index whose secret to replace")
+    new = rotate.add_mutually_exclusive_group()
+    new.add_argument("--password-stdin", action="store_true", help="read the new token or password from stdin")
+    new.add_argument("--token-env", metavar="VAR", help="read the new token from environment variable VAR")
+    new.add_argument("--key-file", metavar="PATH",
+                     help="a Google service-account key: the new key, or what mints the new token")
+    rotate.add_argument("--token-source", choices=("auto", "adc", "gcloud"), default="auto",
+                        help="GCP: where a new token is minted when none is given (default: ADC, then gcloud)")
+    rotate.add_argument("--project-dir", default=".", metavar="DIR")
+    rotate.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
+    rotate.add_argument("--yes", action="store_true", help="apply without asking")
+    rotate.add_argument("--no-validate", action="store_true", help="skip the live check of the new secret")
+
+    doctor = commands.add_parser("doctor", help="explain why a setup fails, and offer the fix")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON (see README)")
+    doctor.add_argument("--offline", action="store_true", help="skip the live check of each index")
+    doctor.add_argument("--fix", action="store_true", help="preview the offered fixes and apply them")
+    doctor.add_argument("--yes", action="store_true", help="with --fix: apply without asking")
+    doctor.add_argument("--project-dir", default=".", metavar="DIR")
     return parser
 
 
@@ -135,8 +156,12 @@ def _main(argv: list[str]) -> int:
         return _setup(args)
     if args.command == "undo":
         return _undo(args)
-    if args.command in ("rotate", "doctor"):
-        raise UserError(f"`ar-wizard {args.command}` is not available yet: it arrives in a coming release.")
+    if args.command == "rotate":
+        return _rotate(args)
+    if args.command == "doctor":
+        from .doctor_cli import run_doctor
+
+        return run_doctor(args)
     return _tui()
 
 
@@ -153,24 +178,44 @@ def _tui() -> int:
 
 def draft_from_args(args: argparse.Namespace) -> Draft:
     """The draft the flags describe; reads the secret from where the flags say."""
-    from pathlib import Path
-
     from .model import Draft
-    from .plan import secret_from
 
     targets = tuple(t.strip() for t in args.targets.split(",") if t.strip())
     for target in targets:
         if target not in ("uv", "pip", "twine"):
             raise UserError(f"--targets names {target!r}: choose from uv, pip, twine.")
-    project_dir = Path(args.project_dir).resolve()
-    if not project_dir.is_dir():
-        raise UserError(f"--project-dir {args.project_dir} is not a directory.")
+    project_dir = _project_dir(args.project_dir)
     fields = {}
     for name in ("url", "publish_url", "location", "project", "repository", "domain", "domain_owner",
                  "region", "organization", "feed"):
         value = getattr(args, name)
         if value:
             fields[name] = value
+
+    secret, minted = read_secret(args, provider=args.provider, auth=args.auth, fields=fields)
+    return Draft(
+        provider=args.provider,
+        fields=fields,
+        index_name=args.index,
+        auth=args.auth,
+        username=args.username or "",
+        secret=secret,
+        key_file=args.key_file or "",
+        store=args.store,
+        scope=args.scope,
+        targets=targets,
+        publish=args.publish,
+        project_dir=project_dir,
+        validate=not args.no_validate,
+        minted=minted,
+    )
+
+
+def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: dict):
+    """The secret the flags point at, or one minted for the user: ``(Secret | None, MintedToken | None)``."""
+    from pathlib import Path
+
+    from .plan import secret_from
 
     secret = None
     if args.password_stdin:
@@ -186,52 +231,73 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
             raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
         secret = secret_from(value, source=f"${args.token_env}")
     elif args.key_file:
-        if args.provider != "gcp":
+        if provider != "gcp":
             raise UserError("--key-file is a Google service-account key: it goes with --provider gcp.")
-        if args.auth == "service-account-key":
+        if auth == "service-account-key":
             from .credentials import google
 
             secret = google.load_key(args.key_file).secret
-    if args.auth == "keyring" and (secret is not None or args.key_file):
+    if auth == "keyring" and (secret is not None or args.key_file):
         raise UserError("--auth keyring uses a keyring plugin and takes no secret: drop the secret flag.")
-    if args.auth == "service-account-key" and not args.key_file:
+    if auth == "service-account-key" and not args.key_file:
         raise UserError("--auth service-account-key needs the key: pass --key-file PATH.")
-    if secret is None and args.auth == "token" and args.provider in ("gcp", "aws"):
+    minted = None
+    if secret is None and auth == "token" and provider in ("gcp", "aws"):
         from .mint import describe, mint_token
 
         key_file = Path(args.key_file) if args.key_file else None
-        minted = mint_token(args.provider, source=args.token_source, key_file=key_file, fields=fields)
+        minted = mint_token(provider, source=args.token_source, key_file=key_file, fields=fields)
         print(describe(minted), file=sys.stderr)
         secret = minted.secret
-
-    return Draft(
-        provider=args.provider,
-        fields=fields,
-        index_name=args.index,
-        auth=args.auth,
-        username=args.username or "",
-        secret=secret,
-        key_file=args.key_file or "",
-        store=args.store,
-        scope=args.scope,
-        targets=targets,
-        publish=args.publish,
-        project_dir=project_dir,
-        validate=not args.no_validate,
-    )
+    return secret, minted
 
 
 def _setup(args) -> int:
-    from .apply import apply
     from .plan import build_plan
 
     if not (args.yes or args.dry_run or sys.stdin.isatty()):
         raise UserError("No terminal to ask for confirmation: add --yes to apply, or --dry-run to only see the changes.")
     draft = draft_from_args(args)
     plan = build_plan(draft)
+    return _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
+
+
+def _project_dir(value: str):
+    from pathlib import Path
+
+    project_dir = Path(value).resolve()
+    if not project_dir.is_dir():
+        raise UserError(f"--project-dir {value} is not a directory.")
+    return project_dir
+
+
+def _rotate(args) -> int:
+    from dataclasses import replace
+
+    from . import rotate
+    from .plan import build_plan
+
+    if not (args.yes or args.dry_run or sys.stdin.isatty()):
+        raise UserError("No terminal to ask for confirmation: add --yes to apply, or --dry-run to only see the changes.")
+    project_dir = _project_dir(args.project_dir)
+    existing = rotate.find(args.index, project_dir)
+    draft = rotate.draft_for(existing, project_dir)
+    for cred in existing.rotatable:
+        print(f"found   the secret in {cred.where}", file=sys.stderr)
+    if not (args.password_stdin or args.token_env or args.key_file) and draft.key_file:
+        args.key_file = draft.key_file  # re-mint from the key the last token came from
+    secret, minted = read_secret(args, provider=draft.provider, auth=draft.auth, fields=draft.fields)
+    if secret is None:
+        raise UserError("No new secret given: pass it with --password-stdin or --token-env VAR.")
+    draft = replace(draft, secret=secret, minted=minted, key_file=args.key_file or "", validate=not args.no_validate)
+    plan = build_plan(draft)
+    return _carry_out(draft, plan, args, label=f"rotate {draft.index_name}")
+
+
+def _carry_out(draft, plan, args, *, label: str) -> int:
+    """Validate, show, confirm and apply a plan: the part setup, rotate and doctor share."""
     for note in plan.notes:
         print(f"warning: {note}", file=sys.stderr)
-
     if draft.validate:
         from .validate import validate_draft
 
@@ -252,7 +318,9 @@ def _setup(args) -> int:
         print("Nothing was written.")
         return EXIT_OK
 
-    result = apply(plan, label=f"setup {draft.index_name}")
+    from .apply import apply
+
+    result = apply(plan, label=label)
     _print_result(result, plan.next_steps)
     return EXIT_OK
 

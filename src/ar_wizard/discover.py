@@ -1,22 +1,63 @@
-"""What already exists on this machine: indexes in every config file, and the tools."""
+"""What already exists on this machine: every index in every config file, where
+each one's credential lives, and the tools on PATH.
+
+Reading config files is cheap and done by ``discover``; finding credentials runs
+``uv auth token`` and ``keyring get`` and is done per index by ``credentials_for``.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import paths
 from .errors import UserError
+from .model import Secret
+from .naming import env_var_stem, index_env_var
 
 
 @dataclass(frozen=True)
 class FoundIndex:
     name: str
-    url: str
-    source: Path
+    url: str  # as configured, except that a password written into it is taken out
+    source: Path  # the file, or Path("$UV_INDEX") for an index set in the environment
     tool: str  # "uv", "pip" or "twine"
+    scope: str = "project"  # "project", "user" or "environment"
+    publish_url: str = ""
+    keyring_provider: str | None = None  # the setting the tool reads beside this index
+    embedded: Secret | None = None  # a password written into the URL itself
+    pip_only: bool = False  # from [tool.uv.pip], which `uv lock` and `uv sync` ignore
+
+    @property
+    def username(self) -> str:
+        return unquote(urlsplit(self.url).username or "")
+
+    @property
+    def plain_url(self) -> str:
+        """The URL without any userinfo: what credential stores are keyed by."""
+        return without_userinfo(self.url)
+
+    @property
+    def provider(self) -> str:
+        from .providers import recognise
+
+        return recognise(self.plain_url)[0]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One place a secret for an index lives."""
+
+    store: str  # "url", "environment", "env", "uv", "keyring", "netrc" or "file"
+    where: str  # for people: "uv's credential store (https://…)", "~/.netrc (machine host)"
+    username: str
+    secret: Secret | None
+    service: str = ""  # the URL (uv, keyring), host (netrc) or variable (env, environment)
+    path: Path | None = None  # the file that holds it, for file stores
 
 
 @dataclass
@@ -25,64 +66,61 @@ class Findings:
     tools: dict[str, str | None] = field(default_factory=dict)
     gcloud_adc: Path | None = None
     problems: list[str] = field(default_factory=list)  # files that could not be read
+    #: pip config files that exist, in the order pip reads them (the last one wins)
+    pip_files: list[Path] = field(default_factory=list)
 
     def index_names(self, tool: str = "uv") -> list[str]:
         return [i.name for i in self.indexes if i.tool == tool]
 
+    def find(self, name: str, tool: str = "uv") -> FoundIndex | None:
+        """The index uv uses under ``name``: project settings win over user settings."""
+        return next((i for i in self.indexes if i.tool == tool and i.name == name and not i.pip_only), None)
+
+
+def without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, parts.query, parts.fragment))
+
+
+def _split_password(url: str) -> tuple[str, Secret | None]:
+    """``url`` with any password removed, and the password (registered for masking)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url, None
+    if not password:
+        return url, None
+    secret = Secret(unquote(password))
+    user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{user}@{host}", parts.path, parts.query, parts.fragment)), secret
+
+
+def read_text(path: Path, problems: list[str]) -> str | None:
+    """``path``'s text, or None when it is missing; a file that cannot be read becomes a problem."""
+    from .targets import text
+
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        problems.append(f"{paths.shown(path)} cannot be read: {err.strerror}.")
+        return None
+    try:
+        return text.decode(data, path)[0]
+    except UserError as err:
+        problems.append(str(err))
+        return None
+
 
 def discover(project_dir: Path) -> Findings:
-    from .targets import pip_conf, pypirc, text, uv_config
-
     found = Findings()
-
-    def read(path: Path) -> str | None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            found.problems.append(f"{path} cannot be read: {err.strerror}.")
-            return None
-        try:
-            return text.decode(data, path)[0]
-        except UserError as err:
-            found.problems.append(str(err))
-            return None
-
-    uv_files = [paths.project_uv_config(project_dir), paths.user_uv_toml()]
-    for path in uv_files:
-        content = read(path)
-        if content is None:
-            continue
-        try:
-            entries = uv_config.read_indexes(content, path=path, in_pyproject=path.name == "pyproject.toml")
-        except UserError as err:
-            found.problems.append(str(err))
-            continue
-        found.indexes += [FoundIndex(e.get("name", "?"), e.get("url", ""), path, "uv") for e in entries]
-
-    for path in (paths.pip_conf(), paths.legacy_pip_conf()):
-        content = read(path)
-        if content is None:
-            continue
-        try:
-            urls = pip_conf.extra_index_urls(content, path=path)
-        except UserError as err:
-            found.problems.append(str(err))
-            continue
-        found.indexes += [FoundIndex(_host(u), u, path, "pip") for u in urls]
-
-    content = read(paths.pypirc())
-    if content is not None:
-        try:
-            repos = pypirc.repositories(content, path=paths.pypirc())
-        except UserError as err:
-            found.problems.append(str(err))
-        else:
-            found.indexes += [
-                FoundIndex(name, r.get("repository", ""), paths.pypirc(), "twine") for name, r in repos.items()
-            ]
-
+    _uv_indexes(found, project_dir)
+    _environment_indexes(found)
+    _pip_indexes(found)
+    _pypirc_indexes(found)
     found.tools = {tool: shutil.which(tool) for tool in ("uv", "keyring", "gcloud", "aws", "az")}
     adc = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     default_adc = paths.config_home() / "gcloud" / "application_default_credentials.json"
@@ -93,7 +131,193 @@ def discover(project_dir: Path) -> Findings:
     return found
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def _uv_indexes(found: Findings, project_dir: Path) -> None:
+    from .targets import uv_config
 
+    for path, scope in ((paths.project_uv_config(project_dir), "project"), (paths.user_uv_toml(), "user")):
+        content = read_text(path, found.problems)
+        if content is None:
+            continue
+        in_pyproject = path.name == "pyproject.toml"
+        try:
+            entries = uv_config.read_indexes(content, path=path, in_pyproject=in_pyproject)
+            keyring = uv_config.keyring_provider(content, path=path, in_pyproject=in_pyproject)
+            pip_urls = uv_config.pip_index_urls(content, path=path, in_pyproject=in_pyproject)
+        except UserError as err:
+            found.problems.append(str(err))
+            continue
+        for entry in entries:
+            url, embedded = _split_password(str(entry.get("url", "")))
+            publish, _ = _split_password(str(entry.get("publish-url", "")))
+            found.indexes.append(
+                FoundIndex(str(entry.get("name", "?")), url, path, "uv", scope, publish, keyring, embedded)
+            )
+        for raw in pip_urls:
+            url, embedded = _split_password(raw)
+            found.indexes.append(
+                FoundIndex(_host(url), url, path, "uv", scope, "", keyring, embedded, pip_only=True)
+            )
+
+
+def _environment_indexes(found: Findings) -> None:
+    """``UV_INDEX="name=url …"`` and ``UV_DEFAULT_INDEX``, as uv reads them."""
+    keyring = os.environ.get("UV_KEYRING_PROVIDER")
+    for var in ("UV_INDEX", "UV_DEFAULT_INDEX"):
+        for item in os.environ.get(var, "").split():
+            name, _, url = item.rpartition("=") if "=" in item.split("://")[0] else ("", "", item)
+            url, embedded = _split_password(url)
+            found.indexes.append(
+                FoundIndex(name or _host(url), url, Path(f"${var}"), "uv", "environment", "", keyring, embedded)
+            )
+
+
+def _pip_indexes(found: Findings) -> None:
+    from .targets import pip_conf
+
+    # pip reads ~/.pip/pip.conf first, then the XDG file, then $PIP_CONFIG_FILE: the last wins.
+    candidates = [paths.legacy_pip_conf(), paths.config_home() / "pip" / "pip.conf"]
+    if paths.pip_conf() not in candidates:
+        candidates.append(paths.pip_conf())
+    for path in candidates:
+        content = read_text(path, found.problems)
+        if content is None:
+            continue
+        found.pip_files.append(path)
+        try:
+            urls = pip_conf.extra_index_urls(content, path=path)
+            index_url = pip_conf.get_option(content, path=path, section="global", option="index-url")
+            keyring = pip_conf.get_option(content, path=path, section="global", option="keyring-provider")
+        except UserError as err:
+            found.problems.append(str(err))
+            continue
+        for raw in ([index_url] if index_url else []) + urls:
+            url, embedded = _split_password(raw)
+            found.indexes.append(FoundIndex(_host(url), url, path, "pip", "user", "", keyring, embedded))
+
+
+def _pypirc_indexes(found: Findings) -> None:
+    from .targets import pypirc
+
+    path = paths.pypirc()
+    content = read_text(path, found.problems)
+    if content is None:
+        return
+    try:
+        repos = pypirc.repositories(content, path=path)
+    except UserError as err:
+        found.problems.append(str(err))
+        return
+    for name, options in repos.items():
+        url = options.get("repository", "")
+        password = options.get("password")
+        username = options.get("username", "")
+        shown_url = _with_user(url, username) if username else url
+        found.indexes.append(
+            FoundIndex(name, shown_url, path, "twine", "user", url, None, Secret(password) if password else None)
+        )
+
+
+def _with_user(url: str, username: str) -> str:
+    from .plan import with_userinfo
+
+    return with_userinfo(url, username)
+
+
+def _host(url: str) -> str:
     return urlsplit(url).hostname or url
+
+
+# -- where the credentials live ----------------------------------------------------
+
+
+def env_file_vars(project_dir: Path) -> dict[str, str]:
+    """The variables the project's ``.env`` sets (empty when there is none or it cannot be read)."""
+    from .targets import env_file
+
+    content = read_text(project_dir / ".env", [])
+    return env_file.read_vars(content) if content else {}
+
+
+def username_for(index: FoundIndex, project_dir: Path) -> tuple[str, str]:
+    """The username uv would send, and where it comes from ("" when unknown)."""
+    if index.username:
+        return index.username, "the index URL"
+    var = index_env_var(index.name, "USERNAME")
+    if os.environ.get(var):
+        return os.environ[var], f"${var}"
+    if env_file_vars(project_dir).get(var):
+        return env_file_vars(project_dir)[var], f".env {var}"
+    from . import providers
+
+    default = providers.get(index.provider).default_username("token")
+    return (default, "the registry's fixed username") if default else ("", "")
+
+
+def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
+    """Every place a secret for ``index`` lives, in the order uv consults them."""
+    from .targets import netrc_file
+
+    found: list[Credential] = []
+    username, _ = username_for(index, project_dir)
+    url = index.plain_url
+    if index.embedded is not None:
+        found.append(Credential("url", f"the URL in {paths.shown(index.source)}", username, index.embedded,
+                                url, index.source))
+    if index.tool == "uv":
+        var = index_env_var(index.name, "PASSWORD")
+        if os.environ.get(var):
+            found.append(Credential("environment", f"${var} in the environment", username,
+                                    Secret(os.environ[var]), var))
+        dotenv = env_file_vars(project_dir)
+        if dotenv.get(var):
+            found.append(Credential("env", f".env ({var})", username, Secret(dotenv[var]), var,
+                                    project_dir / ".env"))
+    host = urlsplit(url).hostname or ""
+    netrc_text = read_text(paths.netrc(), [])
+    if netrc_text and host:
+        try:
+            entry = netrc_file.lookup(netrc_text, host, path=paths.netrc())
+        except UserError:
+            entry = None
+        if entry and entry[1]:
+            found.append(Credential("netrc", f"{paths.shown(paths.netrc())} (machine {host})", entry[0],
+                                    Secret(entry[1]), host, paths.netrc()))
+    if index.tool == "uv" and shutil.which("uv"):
+        from .credentials import uv_store
+
+        for service in _services(index):
+            # uv finds the username in its store when the URL does not say; so do we.
+            for user in [username] if username else uv_store.usernames(service):
+                secret = uv_store.read(service, user)
+                if secret is not None:
+                    found.append(Credential("uv", f"uv's credential store ({service})", user, secret, service))
+    if username and index.keyring_provider == "subprocess" and shutil.which("keyring"):
+        from .credentials import keyring_cli
+
+        for service in _services(index):
+            secret = keyring_cli.read(service, username)
+            if secret is not None:
+                found.append(Credential("keyring", f"the keyring ({service})", username, secret, service))
+    return found
+
+
+def _services(index: FoundIndex) -> list[str]:
+    """The URLs a store may hold this index's secret under: the index, and its upload URL."""
+    urls = [index.plain_url]
+    if index.publish_url and without_userinfo(index.publish_url) not in urls:
+        urls.append(without_userinfo(index.publish_url))
+    return urls
+
+
+def stray_env_vars(project_dir: Path, index_names: list[str]) -> dict[str, str]:
+    """``UV_INDEX_*_USERNAME/PASSWORD`` variables no index reads, and where each is set."""
+    wanted = {env_var_stem(name) for name in index_names}
+    stray = {}
+    pattern = re.compile(r"^(UV_INDEX_.+)_(USERNAME|PASSWORD)$")
+    sources = [(os.environ, "the environment"), (env_file_vars(project_dir), ".env")]
+    for variables, where in sources:
+        for key in variables:
+            match = pattern.match(key)
+            if match and match.group(1) not in wanted:
+                stray[key] = where
+    return stray

@@ -90,6 +90,10 @@ class Draft:
     publish: bool = False
     project_dir: Path = field(default_factory=Path.cwd)
     validate: bool = True
+    #: rotation: the index as it is set up now (a ``rotate.Existing``)
+    existing: object = None
+    #: the token was minted for the user (a ``MintedToken``): its expiry is recorded, never the token
+    minted: object = None
 
     @property
     def stores_secret(self) -> bool:

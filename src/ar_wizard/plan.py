@@ -31,7 +31,8 @@ class Resolved:
     warnings: tuple[str, ...]
 
 
-def resolve(draft: Draft) -> Resolved:
+def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
+    """``need_secret=False`` is for what only names the secret (CI snippets), never holds it."""
     provider = providers.get(draft.provider)
     urls = provider.urls(draft.fields)
     username = draft.username or provider.default_username(draft.auth) or ""
@@ -39,7 +40,7 @@ def resolve(draft: Draft) -> Resolved:
         raise UserError("No username given: pass --username (the one the registry gave with the token).")
     if draft.auth == "service-account-key" and draft.provider != "gcp":
         raise UserError("--auth service-account-key is for Google Artifact Registry (--provider gcp) only.")
-    if draft.stores_secret and draft.secret is None:
+    if need_secret and draft.stores_secret and draft.secret is None:
         raise UserError("No secret given: pass it with --password-stdin or --token-env VAR.")
     return Resolved(
         simple_url=urls.simple,
@@ -52,6 +53,10 @@ def resolve(draft: Draft) -> Resolved:
 
 
 def build_plan(draft: Draft) -> Plan:
+    if draft.mode == "rotate":
+        from .rotate import plan_rotation
+
+        return plan_rotation(draft)
     r = resolve(draft)
     if not draft.targets:
         raise UserError("--targets is empty: name at least one of uv, pip, twine.")
@@ -64,10 +69,10 @@ def build_plan(draft: Draft) -> Plan:
         plan.changes.append(_uv_config_change(draft, r))
     if "pip" in draft.targets:
         plan.changes.append(_pip_conf_change(draft, r))
-        if paths.legacy_pip_conf().exists():
+        if paths.legacy_pip_conf().exists() and paths.legacy_pip_conf() != paths.pip_conf():
             plan.notes.append(
-                f"{paths.legacy_pip_conf()} is read after {paths.pip_conf()} and overrides it: "
-                "check that it does not set index-url or extra-index-url."
+                f"pip reads {paths.shown(paths.legacy_pip_conf())} before {paths.shown(paths.pip_conf())}, so "
+                "an extra-index-url there is replaced by this one: `ar-wizard doctor` can merge them."
             )
     if "twine" in draft.targets:
         plan.changes.append(_pypirc_change(draft, r))
@@ -131,7 +136,7 @@ def with_userinfo(url: str, username: str, password: str | None = None) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def _edit(path: Path, edit, *, holds_secret: bool = False, summary: str = "") -> FileChange:
+def edit_file(path: Path, edit, *, holds_secret: bool = False, summary: str = "") -> FileChange:
     """Read ``path`` (missing is empty), apply ``edit`` to its text, keep BOM and line endings."""
     before = read_bytes(path)
     content, style = text.decode(before or b"", path)
@@ -182,7 +187,7 @@ def _uv_config_change(draft: Draft, r: Resolved) -> FileChange:
             keyring_subprocess=r.keyring,
         )
 
-    return _edit(path, edit, summary=f"index {draft.index_name!r} for uv")
+    return edit_file(path, edit, summary=f"index {draft.index_name!r} for uv")
 
 
 def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
@@ -194,7 +199,7 @@ def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
         url = with_userinfo(r.simple_url, r.username, draft.secret.reveal())
     else:
         url = r.simple_url
-    return _edit(
+    return edit_file(
         path,
         lambda content: pip_conf.add_extra_index(content, path=path, url=url, keyring_subprocess=r.keyring),
         holds_secret=inline,
@@ -206,7 +211,7 @@ def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
     path = paths.pypirc()
     inline = draft.stores_secret and draft.store == "file"
     password = draft.secret.reveal() if inline else None
-    return _edit(
+    return edit_file(
         path,
         lambda content: pypirc.set_repository(
             content,
@@ -236,13 +241,13 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
             values |= {"TWINE_USERNAME": r.username, "TWINE_PASSWORD": secret}
         gitignore = draft.project_dir / ".gitignore"
         return [
-            _edit(
+            edit_file(
                 env_path,
                 lambda content: env_file.set_vars(content, path=env_path, values=values),
                 holds_secret=True,
                 summary="UV_INDEX_* credentials",
             ),
-            _edit(gitignore, lambda content: env_file.ensure_ignored(content, entry=".env"), summary="ignore .env"),
+            edit_file(gitignore, lambda content: env_file.ensure_ignored(content, entry=".env"), summary="ignore .env"),
         ]
     if draft.store == "netrc":
         path = paths.netrc()
@@ -255,7 +260,7 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
                 content = netrc_file.set_machine(content, path=path, host=host, login=r.username, password=secret)
             return content
 
-        return [_edit(path, edit, holds_secret=True, summary=f"machine {', '.join(hosts)}")]
+        return [edit_file(path, edit, holds_secret=True, summary=f"machine {', '.join(hosts)}")]
     return []
 
 

@@ -51,3 +51,28 @@ def write(service: str, username: str, secret: Secret) -> None:
 
 def delete(service: str, username: str) -> None:
     run([_uv(), "auth", "logout", service, "--username", username])
+
+
+def usernames(url: str) -> list[str]:
+    """The usernames uv's store holds a secret for, for ``url`` (uv matches by origin and path prefix).
+
+    ``uv auth token`` needs the username; uv itself finds it in the store's
+    index, so this reads the usernames (never the secrets) from the same file.
+    """
+    result = run([_uv(), "auth", "dir"])
+    if result.returncode != 0:
+        return []
+    from pathlib import Path
+
+    from ..targets.uv_config import load_toml
+
+    path = Path(result.stdout.strip()) / "credentials.toml"
+    try:
+        entries = load_toml(path.read_text(encoding="utf-8"), path).get("credential", [])
+    except (OSError, UserError):
+        return []
+    return [
+        str(e["username"])
+        for e in entries
+        if isinstance(e, dict) and e.get("username") and url.startswith(str(e.get("service", "\0")))
+    ]

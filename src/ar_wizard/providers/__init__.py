@@ -24,3 +24,12 @@ def get(key: str) -> Provider:
 
 def available() -> list[Provider]:
     return [cls() for cls in _AVAILABLE.values()]
+
+
+def recognise(url: str) -> tuple[str, dict[str, str]]:
+    """The provider whose URL shape ``url`` has, and the fields it stands for (generic: the URL)."""
+    for provider in (Gcp(), Aws(), Azure()):
+        fields = provider.parse(url)
+        if fields:
+            return provider.key, fields
+    return "generic", {"url": url}

@@ -33,7 +33,7 @@ _SUBPROCESS = "subprocess"
 # -- reading ---------------------------------------------------------------------
 
 
-def _load(text: str, path: object) -> dict:
+def load_toml(text: str, path: object) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -63,15 +63,24 @@ def _get(doc: object, keys: tuple[str, ...]) -> object:
 
 def read_indexes(text: str, *, path: object, in_pyproject: bool) -> list[dict]:
     """The index entries (``name``, ``url``, ``publish-url``, …) in file order."""
-    entries = _get(_load(text, path), _base(in_pyproject) + ("index",))
+    entries = _get(load_toml(text, path), _base(in_pyproject) + ("index",))
     if not isinstance(entries, list):
         return []
     return [dict(entry) for entry in entries if isinstance(entry, dict)]
 
 
+def pip_index_urls(text: str, *, path: object, in_pyproject: bool) -> list[str]:
+    """``[tool.uv.pip]`` index URLs: only the ``uv pip`` commands read them."""
+    section = _get(load_toml(text, path), _base(in_pyproject) + ("pip",))
+    if not isinstance(section, dict):
+        return []
+    urls = [section.get("index-url")] + list(section.get("extra-index-url") or [])
+    return [url for url in urls if isinstance(url, str) and url]
+
+
 def keyring_provider(text: str, *, path: object, in_pyproject: bool) -> str | None:
     """The ``keyring-provider`` uv reads from this file, if set."""
-    value = _get(_load(text, path), _base(in_pyproject) + (_KEYRING,))
+    value = _get(load_toml(text, path), _base(in_pyproject) + (_KEYRING,))
     return value if isinstance(value, str) else None
 
 
@@ -367,7 +376,7 @@ def set_index(
     keyring_subprocess: bool = False,
 ) -> str:
     """Add the index ``name`` or update its URLs in place; optionally ``keyring-provider = "subprocess"``."""
-    old = _load(text, path)
+    old = load_toml(text, path)
     base = _base(in_pyproject)
     new_text = _set_entry(text, path, base, name, url, publish_url)
     if keyring_subprocess:
@@ -387,7 +396,7 @@ def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: s
     sections = _sections(text, path)
     _refuse_inline(sections, table, path)
     entries = [i for i, section in enumerate(sections) if section.array and section.path == table]
-    listed = _get(_load(text, path), table) or []
+    listed = _get(load_toml(text, path), table) or []
     if len(listed) != len(entries):
         raise _cannot_edit(path)
     for position, idx in enumerate(entries):
@@ -436,7 +445,7 @@ def _update_entry(text: str, section: _Section, entry: dict, url: str, publish_u
 
 def _set_keyring(text: str, path: object, base: tuple[str, ...]) -> str:
     target = base + (_KEYRING,)
-    if _get(_load(text, path), target) == _SUBPROCESS:
+    if _get(load_toml(text, path), target) == _SUBPROCESS:
         return text
     sections = _sections(text, path)
     value = _toml_string(_SUBPROCESS)

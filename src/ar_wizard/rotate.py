@@ -1,0 +1,209 @@
+"""Rotation: a new secret for an index that is already set up, written exactly
+where the old one lives and nowhere else. Config files stay byte-identical
+(unless the old secret itself sat in one, as with the inline ``file`` store)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .discover import Credential, FoundIndex, credentials_for, discover, username_for
+from .errors import UserError
+from .model import Draft, Plan, SecretWrite
+
+#: Stores a rotation can write; the others are reported, not touched.
+ROTATABLE = ("uv", "keyring", "env", "netrc", "file")
+
+
+@dataclass(frozen=True)
+class Existing:
+    """An index as it is set up now: where its secret lives and who it is for."""
+
+    index: FoundIndex
+    username: str
+    credentials: tuple[Credential, ...]
+
+    @property
+    def rotatable(self) -> tuple[Credential, ...]:
+        return tuple(c for c in self.credentials if c.store in ROTATABLE)
+
+
+def find(name: str, project_dir: Path) -> Existing:
+    """The uv index called ``name`` and every place its secret is kept."""
+    findings = discover(project_dir)
+    index = findings.find(name)
+    if index is None:
+        known = ", ".join(sorted(set(findings.index_names("uv")))) or "none"
+        raise UserError(
+            f"There is no uv index named {name!r} in {paths.shown(paths.project_uv_config(project_dir))} "
+            f"or {paths.shown(paths.user_uv_toml())} (indexes found: {known}): check the name, or set it up "
+            "with `ar-wizard setup`."
+        )
+    username, _ = username_for(index, project_dir)
+    credentials = credentials_for(index, project_dir) + _inline_copies(findings, index)
+    if not username and credentials:
+        username = credentials[0].username  # found beside the secret (netrc, uv's store)
+    return Existing(index, username, tuple(credentials))
+
+
+def _inline_copies(findings, index: FoundIndex) -> list[Credential]:
+    """The same index's secret written into pip.conf or .pypirc (the ``file`` store)."""
+    from .targets.pip_conf import same_index
+
+    out = []
+    for other in findings.indexes:
+        if other.embedded is None:
+            continue
+        if other.tool == "pip" and same_index(other.plain_url, index.plain_url):
+            out.append(Credential("file", f"{paths.shown(other.source)} (extra-index-url)", other.username,
+                                  other.embedded, other.plain_url, other.source))
+        elif other.tool == "twine" and other.name == index.name:
+            out.append(Credential("file", f"{paths.shown(other.source)} ([{other.name}])", other.username,
+                                  other.embedded, other.name, other.source))
+    return out
+
+
+def draft_for(existing: Existing, project_dir: Path) -> Draft:
+    """A rotation draft: the index as it is, waiting for a new secret."""
+    from . import expiry, providers
+
+    index = existing.index
+    problems = _refusals(existing)
+    if problems:
+        raise UserError(problems[0])
+    provider, fields = providers.recognise(index.plain_url)
+    minted_before = expiry.for_url(index.plain_url)
+    key_file = ""
+    if minted_before is not None and minted_before.provider:
+        # The URL may be a proxy's: mint the next token the way the last one was.
+        provider, fields, key_file = minted_before.provider, dict(minted_before.fields), minted_before.key_file
+    fields = dict(fields, url=index.plain_url)
+    if index.publish_url:
+        fields["publish_url"] = index.publish_url
+    stores = [c.store for c in existing.rotatable]
+    return Draft(
+        mode="rotate",
+        provider=provider,
+        fields=fields,
+        index_name=index.name,
+        auth="service-account-key" if existing.username == "_json_key_base64" else "token",
+        username=existing.username,
+        key_file=key_file,
+        store=stores[0],
+        scope=index.scope if index.scope in ("project", "user") else "project",
+        targets=("uv",),
+        publish=bool(index.publish_url),
+        project_dir=project_dir,
+        existing=existing,
+    )
+
+
+def _refusals(existing: Existing) -> list[str]:
+    index = existing.index
+    where = paths.shown(index.source)
+    if any(c.store == "url" for c in existing.credentials):
+        return [
+            f"The secret of {index.name!r} is written into its URL in {where}: run `ar-wizard doctor`, "
+            "which moves it into a credential store, then rotate."
+        ]
+    if existing.rotatable:
+        return []
+    outside = [c for c in existing.credentials if c.store == "environment"]
+    if outside:
+        return [
+            f"The secret of {index.name!r} comes from {outside[0].where}: change it where that variable "
+            "is set (your shell profile or CI settings); ar-wizard does not edit those."
+        ]
+    from . import providers
+
+    plugin = providers.get(index.provider).keyring_plugin
+    if plugin and index.keyring_provider == "subprocess":
+        return [
+            f"{index.name!r} gets a fresh token from the keyring plugin ({plugin[0]}) for every request, "
+            "so there is no stored secret to rotate: if it fails, run `ar-wizard doctor`."
+        ]
+    if not existing.username:
+        return [
+            f"{index.name!r} has no username in its URL or in {_var(index.name, 'USERNAME')}, so no stored "
+            "secret can be found for it: run `ar-wizard doctor`, or set it up again with `ar-wizard setup`."
+        ]
+    return [
+        f"No stored secret for {index.name!r} was found (looked in the uv credential store, the keyring, "
+        f".env and {paths.shown(paths.netrc())}): set it up with `ar-wizard setup --index {index.name} …`."
+    ]
+
+
+def _var(name: str, part: str) -> str:
+    from .naming import index_env_var
+
+    return index_env_var(name, part)
+
+
+def plan_rotation(draft: Draft) -> Plan:
+    """The new secret written over each old one, and nothing else."""
+    from .plan import edit_file
+
+    existing: Existing = draft.existing
+    if draft.secret is None:
+        raise UserError("No new secret given: pass it with --password-stdin, --token-env VAR or --key-file PATH.")
+    new = draft.secret.reveal()
+    plan = Plan(draft)
+    edits: dict[Path, list] = {}
+    for cred in existing.rotatable:
+        if cred.store in ("uv", "keyring"):
+            plan.secret_writes.append(SecretWrite(cred.store, cred.service, cred.username, draft.secret))
+        else:
+            edits.setdefault(cred.path, []).append(_file_edit(cred, new, draft))
+    for path, steps in edits.items():
+
+        def edit(content: str, steps=steps) -> str:
+            for step in steps:
+                content = step(content)
+            return content
+
+        plan.changes.append(edit_file(path, edit, holds_secret=True, summary=f"new secret for {draft.index_name!r}"))
+    for cred in existing.credentials:
+        if cred.store == "environment":
+            plan.notes.append(
+                f"{cred.where} overrides the stored secret while it is set: change it there too, "
+                "or unset it."
+            )
+    plan.next_steps.append("uv lock --refresh   # resolves against the index with the new secret")
+    return plan
+
+
+def _file_edit(cred: Credential, new: str, draft: Draft):
+    from .plan import with_userinfo
+    from .targets import env_file, netrc_file, pip_conf, pypirc
+
+    path = cred.path
+    if cred.store == "env":
+        old = cred.secret.reveal()
+
+        def edit(content: str) -> str:
+            current = env_file.read_vars(content)
+            values = {cred.service: new}
+            # The same secret copied for uploads (setup writes these beside it).
+            for var in ("UV_PUBLISH_PASSWORD", "TWINE_PASSWORD"):
+                if current.get(var) == old:
+                    values[var] = new
+            return env_file.set_vars(content, path=path, values=values)
+
+        return edit
+    if cred.store == "netrc":
+        return lambda content: netrc_file.set_machine(
+            content, path=path, host=cred.service, login=cred.username, password=new
+        )
+    if cred.service.startswith(("http://", "https://")):  # pip.conf
+        url = with_userinfo(cred.service, cred.username, new)
+        return lambda content: pip_conf.add_extra_index(content, path=path, url=url)
+
+    def edit_pypirc(content: str) -> str:
+        options = pypirc.repositories(content, path=path)[cred.service]
+        return pypirc.set_repository(
+            content, path=path, name=cred.service, repository_url=options.get("repository", ""),
+            username=options.get("username", cred.username), password=new,
+        )
+
+    return edit_pypirc
