@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the masked diffs and write nothing")
     run.add_argument("--yes", action="store_true", help="apply without asking")
     run.add_argument("--no-validate", action="store_true", help="skip the live check of the credentials")
+    ci = setup.add_argument_group("CI and containers")
+    ci.add_argument("--emit", action="append", choices=("github-actions", "dockerfile", "gitlab-ci"), metavar="KIND",
+                    help="print a github-actions, dockerfile or gitlab-ci snippet for this index (repeatable); "
+                    "alone it only prints, needing no secret; with --yes or --dry-run it follows the plan")
+    ci.add_argument("--write-snippets", action="store_true",
+                    help="also write each --emit snippet to its suggested path in --project-dir (never over a "
+                    "different file)")
 
     undo = commands.add_parser("undo", help="restore the files and secrets a change replaced")
     undo.add_argument("id", nargs="?", metavar="ID", help="the backup to restore (default: the latest)")
@@ -109,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="explain why a setup fails, and offer the fix")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON (see README)")
     doctor.add_argument("--offline", action="store_true", help="skip the live check of each index")
+    doctor.add_argument("--verbose", action="store_true", help="list the passing checks too")
     doctor.add_argument("--fix", action="store_true", help="preview the offered fixes and apply them")
     doctor.add_argument("--yes", action="store_true", help="with --fix: apply without asking")
     doctor.add_argument("--project-dir", default=".", metavar="DIR")
@@ -159,9 +167,7 @@ def _main(argv: list[str]) -> int:
     if args.command == "rotate":
         return _rotate(args)
     if args.command == "doctor":
-        from .doctor_cli import run_doctor
-
-        return run_doctor(args)
+        return _doctor(args)
     return _tui()
 
 
@@ -176,8 +182,8 @@ def _tui() -> int:
     return WizardApp().run() or 0
 
 
-def draft_from_args(args: argparse.Namespace) -> Draft:
-    """The draft the flags describe; reads the secret from where the flags say."""
+def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Draft:
+    """The draft the flags describe; reads the secret from where the flags say (unless not needed)."""
     from .model import Draft
 
     targets = tuple(t.strip() for t in args.targets.split(",") if t.strip())
@@ -192,7 +198,9 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
         if value:
             fields[name] = value
 
-    secret, minted = read_secret(args, provider=args.provider, auth=args.auth, fields=fields)
+    secret, minted = (
+        read_secret(args, provider=args.provider, auth=args.auth, fields=fields) if need_secret else (None, None)
+    )
     return Draft(
         provider=args.provider,
         fields=fields,
@@ -255,11 +263,49 @@ def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: d
 def _setup(args) -> int:
     from .plan import build_plan
 
+    if args.write_snippets and not args.emit:
+        raise UserError("--write-snippets writes what --emit prints: add --emit KIND.")
+    if args.emit and not (args.yes or args.dry_run):
+        # Only the snippets: they name where the secret comes from, so none is read or minted.
+        draft = draft_from_args(args, need_secret=False)
+        return _emit(draft, _snippets(draft, args.emit), args)
     if not (args.yes or args.dry_run or sys.stdin.isatty()):
         raise UserError("No terminal to ask for confirmation: add --yes to apply, or --dry-run to only see the changes.")
     draft = draft_from_args(args)
     plan = build_plan(draft)
-    return _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
+    snippets = _snippets(draft, args.emit or ())  # built first: a snippet that cannot be made stops before any write
+    code = _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
+    return _emit(draft, snippets, args) if code == EXIT_OK and snippets else code
+
+
+def _snippets(draft, kinds) -> list:
+    from .snippets import snippet
+
+    return [snippet(draft, kind) for kind in dict.fromkeys(kinds)]
+
+
+def _emit(draft, snippets, args) -> int:
+    """Print the snippets (a lone one exactly as its file would hold it); write them only when asked."""
+    from .paths import shown
+
+    alone = len(snippets) == 1 and not (args.yes or args.dry_run)
+    for snip in snippets:
+        if not alone:
+            print(f"\n# ---- {snip.filename} ({snip.kind}) ----")
+        print(snip.text, end="")
+        for note in snip.notes:
+            print(f"note: {note}", file=sys.stderr)
+    if args.write_snippets and not args.dry_run:
+        from .apply import run_transaction
+        from .snippets import file_change
+
+        changes = [file_change(snip, draft.project_dir) for snip in snippets]  # refuses before writing any
+        result = run_transaction(changes, [], label=f"snippets {draft.index_name}")
+        for path in result.written:
+            print(f"wrote   {shown(path)}", file=sys.stderr)
+        for path in result.unchanged:
+            print(f"kept    {shown(path)} (already right)", file=sys.stderr)
+    return EXIT_OK
 
 
 def _project_dir(value: str):
@@ -294,6 +340,37 @@ def _rotate(args) -> int:
     return _carry_out(draft, plan, args, label=f"rotate {draft.index_name}")
 
 
+def _doctor(args) -> int:
+    from . import doctor
+
+    project_dir = _project_dir(args.project_dir)
+    if args.fix and not (args.yes or sys.stdin.isatty()):
+        raise UserError("No terminal to ask for confirmation: add --yes to apply the fixes.")
+    report = doctor.diagnose(project_dir, offline=args.offline)
+    if args.json:
+        import json
+
+        print(_mask(json.dumps(report.as_json(), indent=2, ensure_ascii=False)))
+    else:
+        print(doctor.render(report, verbose=args.verbose), end="")
+    if not args.fix:
+        return EXIT_OK if report.healthy else EXIT_VALIDATION
+    fixable = [c for c in report.findings if c.fixer is not None]
+    if not fixable:
+        print("No finding has a fix ar-wizard can apply; follow the fixes above.", file=sys.stderr)
+        return EXIT_OK if report.healthy else EXIT_VALIDATION
+    for check in fixable:
+        print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
+        # Built now, from the files as the previous fix left them.
+        plan = check.fixer()
+        status = _carry_out(plan.draft, plan, args, label=f"doctor fix {check.id}")
+        if status != EXIT_OK:
+            return status
+    after = doctor.diagnose(project_dir, offline=args.offline)
+    print("\nAfter the fixes:\n" + doctor.render(after), end="")
+    return EXIT_OK if after.healthy else EXIT_VALIDATION
+
+
 def _carry_out(draft, plan, args, *, label: str) -> int:
     """Validate, show, confirm and apply a plan: the part setup, rotate and doctor share."""
     for note in plan.notes:
@@ -309,9 +386,10 @@ def _carry_out(draft, plan, args, *, label: str) -> int:
             return EXIT_VALIDATION
         print(f"ok: {verdict.message} ({verdict.seconds * 1000:.0f} ms)", file=sys.stderr)
 
-    if args.dry_run or not args.yes:
+    dry_run = getattr(args, "dry_run", False)
+    if dry_run or not args.yes:
         _print_plan(plan)
-    if args.dry_run:
+    if dry_run:
         print("Dry run: nothing was written.")
         return EXIT_OK
     if not args.yes and not _confirm("Apply these changes?"):

@@ -46,9 +46,11 @@ def install_command(plugin_package: str, keep: tuple[str, ...] = ()) -> list[str
     return argv
 
 
-def check(plugin_package: str, backend_hint: str, url: str) -> list[Finding]:
-    """Every finding about the keyring path for ``url``, the passing ones too, in the order to fix them."""
-    fix = " ".join(install_command(plugin_package))
+def check(plugin_package: str | None, backend_hint: str, url: str) -> list[Finding]:
+    """Every finding about the keyring path for ``url``, the passing ones too, in the order to fix them.
+
+    Without a plugin (a password stored with ``keyring set``) only the keyring command itself is checked."""
+    fix = " ".join(install_command(plugin_package) if plugin_package else ["uv", "tool", "install", "keyring"])
     bin_dir = tool_bin_dir()
     bin_on_path = _on_path(bin_dir)
     findings = []
@@ -77,10 +79,15 @@ def check(plugin_package: str, backend_hint: str, url: str) -> list[Finding]:
     else:
         findings.append(Finding("keyring-on-path", True, f"keyring is on PATH: {first}."))
         venv = _venv_finding(first, fix)
-        plugin = _plugin_finding(first, plugin_package, backend_hint, fix)
-        findings += [venv, plugin]
-        usable = venv.ok and plugin.ok
+        findings.append(venv)
+        usable = venv.ok
+        if plugin_package:
+            plugin = _plugin_finding(first, plugin_package, backend_hint, fix)
+            findings.append(plugin)
+            usable = usable and plugin.ok
     findings.append(_tool_bin_finding(bin_dir, bin_on_path, usable_keyring=first if usable else None))
+    if not plugin_package:
+        return findings
     findings.append(_backend_finding(backend_hint))
     if plugin_package in PLUGIN_HOSTS:
         findings.append(_host_finding(plugin_package, url))

@@ -67,6 +67,14 @@ def set_vars(text: str, *, path: object, values: dict[str, str]) -> str:
     return text
 
 
+def rename_var(text: str, *, path: object, old: str, new: str) -> str:
+    """Every assignment of ``old`` renamed to ``new``; values, ``export`` and comments kept."""
+    if not _NAME.match(new):
+        raise UserError(f"{new!r} cannot name a variable in {path}; use letters, digits and '_'")
+    pattern = re.compile(rf"^([ \t]*(?:export[ \t]+)?){re.escape(old)}(?=[ \t]*=)", re.MULTILINE)
+    return pattern.sub(lambda m: m.group(1) + new, text)
+
+
 def read_vars(text: str) -> dict[str, str]:
     """The variables a shell would set from ``text`` (``$`` is not expanded); the last one wins."""
     return {key: value for key, _, _, value in _assignments(text)}

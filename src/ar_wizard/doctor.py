@@ -1,0 +1,563 @@
+"""``ar-wizard doctor``: the known causes of 401, 403 and 404 in an existing setup.
+
+Each check has a stable id, a verdict, one sentence, and a fix: a command to
+run, or a plan that is previewed, applied and undone like any other. Plans are
+built only when asked for (``Check.fixer``), from the files as they are then.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import paths, providers
+from .discover import FoundIndex, Findings, credentials_for, discover, stray_env_vars, username_for
+from .errors import UserError
+from .model import Draft, Plan, Secret, SecretWrite
+from .naming import env_var_stem, index_env_var
+
+#: ``info`` and ``skipped`` leave a setup healthy; ``warn`` and ``fail`` do not.
+VERDICTS = ("ok", "info", "skipped", "warn", "fail")
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    verdict: str
+    message: str
+    subject: str = ""  # the index or file it is about; "" for the machine
+    fix: str = ""  # what to do, in words or as a command
+    fixer: Callable[[], Plan] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def finding(self) -> bool:
+        return self.verdict in ("warn", "fail")
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "verdict": self.verdict,
+            "subject": self.subject,
+            "message": self.message,
+            "fix": self.fix or None,
+            "fix_plan": self.fixer is not None,
+        }
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+    indexes: list[dict]
+
+    @property
+    def findings(self) -> list[Check]:
+        return [c for c in self.checks if c.finding]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.findings
+
+    def as_json(self) -> dict:
+        return {
+            "healthy": self.healthy,
+            "checks": [c.as_json() for c in self.checks],
+            "indexes": self.indexes,
+        }
+
+
+@dataclass
+class _Context:
+    project_dir: Path
+    found: Findings
+    offline: bool
+    now: datetime | None
+    credentials: dict = field(default_factory=dict)
+
+    @property
+    def uv_indexes(self) -> list[FoundIndex]:
+        return [i for i in self.found.indexes if i.tool == "uv" and not i.pip_only]
+
+    def credentials_of(self, index: FoundIndex):
+        key = (index.name, index.source)
+        if key not in self.credentials:
+            self.credentials[key] = credentials_for(index, self.project_dir)
+        return self.credentials[key]
+
+
+_CHECKS: list[Callable[[_Context], list[Check]]] = []
+
+
+def _check(fn):
+    _CHECKS.append(fn)
+    return fn
+
+
+def diagnose(project_dir: Path, *, offline: bool = False, now: datetime | None = None) -> Report:
+    ctx = _Context(project_dir, discover(project_dir), offline, now)
+    checks = [check for fn in _CHECKS for check in fn(ctx)]
+    indexes = [
+        {
+            "name": i.name,
+            "url": i.url,
+            "tool": i.tool,
+            "source": paths.shown(i.source),
+            "scope": i.scope,
+            "provider": i.provider,
+            "credentials": [c.where for c in ctx.credentials_of(i)] if i.tool == "uv" and not i.pip_only else [],
+        }
+        for i in ctx.found.indexes
+    ]
+    return Report(checks, indexes)
+
+
+def _fix_plan(label: str, project_dir: Path) -> Plan:
+    """An empty plan for a fix: the draft only names what the fix is about."""
+    return Plan(Draft(mode="fix", index_name=label, project_dir=project_dir, validate=False))
+
+
+def _edit_uv_config(index: FoundIndex, label: str, project_dir: Path, *, url: str | None = None,
+                    target: Path | None = None) -> Plan:
+    """A plan that sets ``index`` (or a copy of it in ``target``) to ``url``."""
+    from .plan import edit_file
+    from .targets import uv_config
+
+    path = target or index.source
+    in_pyproject = path.name == "pyproject.toml"
+    keyring = index.keyring_provider == "subprocess"
+    plan = _fix_plan(label, project_dir)
+    plan.changes.append(edit_file(path, lambda text: uv_config.set_index(
+        text, path=path, in_pyproject=in_pyproject, name=index.name, url=url or index.url,
+        publish_url=index.publish_url or None, keyring_subprocess=keyring,
+    ), summary=label))
+    return plan
+
+
+# -- the checks, in the order their fixes should be applied ---------------------------
+
+
+@_check
+def config_readable(ctx: _Context) -> list[Check]:
+    if not ctx.found.problems:
+        return [Check("config-readable", "ok", "Every config file parses.")]
+    return [
+        Check("config-readable", "fail", problem, fix="Fix the file by hand: ar-wizard never rewrites a file it cannot read.")
+        for problem in ctx.found.problems
+    ]
+
+
+def _explicit_username(index: FoundIndex, project_dir: Path) -> str:
+    """The username uv sends to the keyring: from the URL or UV_INDEX_<NAME>_USERNAME only."""
+    username, source = username_for(index, project_dir)
+    return username if source and source != "the registry's fixed username" else ""
+
+
+@_check
+def keyring_username(ctx: _Context) -> list[Check]:
+    out = []
+    for index in ctx.uv_indexes:
+        if index.keyring_provider != "subprocess" or _explicit_username(index, ctx.project_dir):
+            continue
+        var = index_env_var(index.name, "USERNAME")
+        message = (
+            f"uv asks the keyring only when it knows the username, and {index.name!r} in "
+            f"{paths.shown(index.source)} has none in its URL or in {var}."
+        )
+        username = providers.get(index.provider).default_username("keyring")
+        if username and index.scope != "environment":
+            from .plan import with_userinfo
+
+            url = with_userinfo(index.plain_url, username)
+            out.append(Check("keyring-username", "fail", message, index.name, fix=f"Set the URL to {url}.",
+                             fixer=lambda index=index, url=url: _edit_uv_config(
+                                 index, f"username in {index.name!r}'s URL", ctx.project_dir, url=url)))
+        else:
+            out.append(Check("keyring-username", "fail", message, index.name,
+                             fix=f"Put the username in the URL (https://USER@{urlsplit(index.url).netloc}/…) or set {var}."))
+    return out or [Check("keyring-username", "ok", "Every index that asks the keyring has a username.")]
+
+
+@_check
+def keyring_path(ctx: _Context) -> list[Check]:
+    """keyring on PATH, outside a venv, with the plugin, on uv's tool bin dir (keyring_setup's checks)."""
+    from .credentials import keyring_setup
+
+    users = [i for i in ctx.found.indexes if i.keyring_provider == "subprocess" and i.tool in ("uv", "pip")]
+    if not users:
+        return [Check("keyring-on-path", "skipped", "No index asks the keyring (keyring-provider is not subprocess).")]
+    out, seen = [], set()
+    # Registries with a plugin first: their findings name the plugin in the install command.
+    users.sort(key=lambda i: providers.get(i.provider).keyring_plugin is None)
+    for index in users:
+        plugin = providers.get(index.provider).keyring_plugin
+        for finding in keyring_setup.check(plugin[0] if plugin else None, plugin[1] if plugin else "", index.plain_url):
+            if (finding.id, finding.message) in seen:
+                continue
+            seen.add((finding.id, finding.message))
+            out.append(Check(finding.id, "ok" if finding.ok else "fail", finding.message,
+                             index.name if plugin else "", fix=finding.fix or ""))
+    return out
+
+
+@_check
+def env_var_names(ctx: _Context) -> list[Check]:
+    names = [i.name for i in ctx.uv_indexes]
+    stray = stray_env_vars(ctx.project_dir, names)
+    out = []
+    for var, where in sorted(stray.items()):
+        part = var.rsplit("_", 1)[1]
+        stems = {env_var_stem(n): n for n in names}
+        close = difflib.get_close_matches(var[: -len(part) - 1], list(stems), n=1, cutoff=0.6)
+        message = f"{var} (in {where}) belongs to no index, so uv never reads it"
+        if not close:
+            out.append(Check("env-var-name", "warn", message + ".", var,
+                             fix="Name it after an index: UV_INDEX_<NAME>_" + part + "."))
+            continue
+        name, right = stems[close[0]], f"{close[0]}_{part}"
+        message += f": the index {name!r} reads {right}."
+        if where == ".env":
+            out.append(Check("env-var-name", "warn", message, var, fix=f"Rename it to {right} in .env.",
+                             fixer=lambda var=var, right=right: _rename_env_var(ctx.project_dir, var, right)))
+        else:
+            out.append(Check("env-var-name", "warn", message, var, fix=f"Rename it to {right} where it is set."))
+    return out or [Check("env-var-name", "ok", "Every UV_INDEX_*_USERNAME/PASSWORD variable names an index.")]
+
+
+def _rename_env_var(project_dir: Path, old: str, new: str) -> Plan:
+    from .plan import edit_file
+    from .targets import env_file
+
+    path = project_dir / ".env"
+    plan = _fix_plan(f"rename {old}", project_dir)
+    plan.changes.append(edit_file(path, lambda text: env_file.rename_var(text, path=path, old=old, new=new),
+                                  holds_secret=True, summary=f"{old} → {new}"))
+    return plan
+
+
+@_check
+def index_name_collisions(ctx: _Context) -> list[Check]:
+    by_stem: dict[str, set[str]] = {}
+    for index in ctx.uv_indexes:
+        by_stem.setdefault(env_var_stem(index.name), set()).add(index.name)
+    out = [
+        Check("index-name-collision", "fail",
+              f"The indexes {' and '.join(repr(n) for n in sorted(names))} both read {stem}_USERNAME/_PASSWORD, "
+              "so one gets the other's credentials.", ", ".join(sorted(names)),
+              fix="Rename one of them, and the [tool.uv.sources] entries that name it.")
+        for stem, names in by_stem.items() if len(names) > 1
+    ]
+    return out or [Check("index-name-collision", "ok", "No two index names share environment variables.")]
+
+
+_SIMPLE = re.compile(r"/\+?simple/?$")
+
+
+@_check
+def simple_path(ctx: _Context) -> list[Check]:
+    out = []
+    for index in ctx.uv_indexes:
+        path = urlsplit(index.plain_url).path
+        if _SIMPLE.search(path) or index.plain_url.startswith("file:"):
+            continue
+        url = index.url.rstrip("/") + "/simple/"
+        message = (f"{index.name!r} points at {index.plain_url}, which lacks the /simple/ part where registries "
+                   "serve the package index, so uv gets 404s or a web page.")
+        fixer = None if index.scope == "environment" else (
+            lambda index=index, url=url: _edit_uv_config(index, f"/simple/ in {index.name!r}'s URL", ctx.project_dir, url=url))
+        out.append(Check("simple-path", "warn", message, index.name, fix=f"Set the URL to {url}.", fixer=fixer))
+    return out or [Check("simple-path", "ok", "Every index URL ends in /simple/.")]
+
+
+@_check
+def credentials_in_url(ctx: _Context) -> list[Check]:
+    out = []
+    for index in ctx.uv_indexes:
+        if index.embedded is None:
+            continue
+        where = paths.shown(index.source)
+        message = f"The password for {index.name!r} is written into its URL in {where}, where anyone who reads it sees it."
+        if index.scope == "environment":
+            out.append(Check("credentials-in-url", "fail", message, index.name,
+                             fix=f"Take it out of {where} and set UV_INDEX_<NAME>_PASSWORD instead."))
+            continue
+        store = _safe_store(index)
+        out.append(Check("credentials-in-url", "fail", message, index.name,
+                         fix=f"Move it to {'uv’s credential store' if store == 'uv' else '~/.netrc'} and keep only the username in the URL.",
+                         fixer=lambda index=index, store=store: _move_secret(ctx.project_dir, index, store)))
+    return out or [Check("credentials-in-url", "ok", "No uv config file holds a password.")]
+
+
+def _safe_store(index: FoundIndex) -> str:
+    import shutil
+
+    from .providers.base import is_loopback
+
+    parts = urlsplit(index.plain_url)
+    uv_ok = shutil.which("uv") and (parts.scheme == "https" or is_loopback(parts.hostname or ""))
+    return "uv" if uv_ok else "netrc"
+
+
+def _move_secret(project_dir: Path, index: FoundIndex, store: str) -> Plan:
+    from .plan import edit_file
+    from .targets import netrc_file
+
+    plan = _edit_uv_config(index, f"password out of {index.name!r}'s URL", project_dir)
+    if store == "uv":
+        plan.secret_writes.append(SecretWrite("uv", index.plain_url, index.username, index.embedded))
+    else:
+        path, host = paths.netrc(), urlsplit(index.plain_url).hostname
+        plan.changes.append(edit_file(path, lambda text: netrc_file.set_machine(
+            text, path=path, host=host, login=index.username, password=index.embedded.reveal(),
+        ), holds_secret=True, summary=f"machine {host}"))
+    return plan
+
+
+_USERINFO = re.compile(r"(?P<scheme>https?://)(?P<user>[^/@\s\"':]+):(?P<password>[^/@\s\"']+)@")
+
+
+@_check
+def credentials_in_lock(ctx: _Context) -> list[Check]:
+    from .discover import read_text
+
+    path = ctx.project_dir / "uv.lock"
+    text = read_text(path, [])
+    if not text or not _USERINFO.search(text):
+        return [Check("credentials-in-lock", "ok", "uv.lock holds no credentials.")]
+    for match in _USERINFO.finditer(text):
+        Secret(match["password"])  # registered, so every message and diff masks it
+    return [Check(
+        "credentials-in-lock", "fail",
+        "uv.lock holds a password inside an index URL, and uv.lock is committed: anyone with the repository has it.",
+        "uv.lock", fix="Remove the passwords from uv.lock's URLs, then rotate that secret.",
+        fixer=lambda: _strip_lock(ctx.project_dir, path),
+    )]
+
+
+def _strip_lock(project_dir: Path, path: Path) -> Plan:
+    from .plan import edit_file
+
+    plan = _fix_plan("passwords out of uv.lock", project_dir)
+    plan.changes.append(edit_file(path, lambda text: _USERINFO.sub(lambda m: m["scheme"], text),
+                                  summary="passwords removed from URLs"))
+    return plan
+
+
+@_check
+def pip_only_indexes(ctx: _Context) -> list[Check]:
+    from .targets.pip_conf import same_index
+
+    out = []
+    for index in (i for i in ctx.found.indexes if i.pip_only):
+        if any(same_index(index.plain_url, other.plain_url) for other in ctx.uv_indexes):
+            continue
+        name = _free_name(index.name, [i.name for i in ctx.uv_indexes])
+        out.append(Check(
+            "pip-only-index", "warn",
+            f"{index.plain_url} is only in [tool.uv.pip] of {paths.shown(index.source)}: `uv pip` uses it, "
+            "but `uv lock`, `uv sync` and `uv add` ignore it.", index.plain_url,
+            fix=f"Add it as [[tool.uv.index]] name = {name!r}.",
+            fixer=lambda index=index, name=name: _edit_uv_config(
+                FoundIndex(name, index.url, index.source, "uv", index.scope, "", index.keyring_provider),
+                f"index {name!r}", ctx.project_dir),
+        ))
+    return out or [Check("pip-only-index", "ok", "No index is set for `uv pip` alone.")]
+
+
+def _free_name(host: str, taken: list[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]", "-", host.split(".")[0]).strip("-._") or "private"
+    name, n = base, 2
+    while any(env_var_stem(name) == env_var_stem(t) for t in taken):
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
+@_check
+def user_scope(ctx: _Context) -> list[Check]:
+    from .targets.pip_conf import same_index
+
+    user = [i for i in ctx.uv_indexes if i.scope == "user"]
+    out = []
+    for index in (i for i in ctx.uv_indexes if i.scope == "project"):
+        if any(same_index(index.plain_url, u.plain_url) for u in user):
+            continue
+        target = paths.user_uv_toml()
+        out.append(Check(
+            "user-scope", "info",
+            f"{index.name!r} is set in {paths.shown(index.source)} only: `uvx` and `uv tool install` run outside "
+            "the project and do not see it.", index.name,
+            fix=f"Copy it to {paths.shown(target)} if you install tools from it.",
+            fixer=lambda index=index, target=target: _edit_uv_config(
+                index, f"{index.name!r} for uvx and uv tool", ctx.project_dir, target=target),
+        ))
+    return out or [Check("user-scope", "ok", "uvx and uv tool see every index.")]
+
+
+@_check
+def pip_conf_shadowed(ctx: _Context) -> list[Check]:
+    from .discover import read_text
+    from .targets import pip_conf
+
+    files = ctx.found.pip_files
+    values = {}
+    for path in files:
+        text = read_text(path, []) or ""
+        try:
+            values[path] = {
+                option: pip_conf.get_option(text, path=path, section="global", option=option)
+                for option in ("index-url", "extra-index-url")
+            }
+        except UserError:
+            continue
+    out = []
+    for option in ("index-url", "extra-index-url"):
+        setting = [p for p in files if p in values and values[p][option]]
+        if len(setting) < 2:
+            continue
+        winner = setting[-1]
+        kept = values[winner][option].split()
+        for loser in setting[:-1]:
+            lost = [u for u in values[loser][option].split() if not any(pip_conf.same_index(u, k) for k in kept)]
+            if not lost:
+                continue
+            message = (f"pip reads {paths.shown(loser)} before {paths.shown(winner)}, so the {option} of the first "
+                       f"({', '.join(_masked_url(u) for u in lost)}) is replaced by the second's and never used.")
+            if option == "index-url":
+                out.append(Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
+                                 fix=f"Keep one index-url: move the other to extra-index-url in {paths.shown(winner)}."))
+            else:
+                out.append(Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
+                                 fix=f"Add those URLs to {paths.shown(winner)}'s extra-index-url.",
+                                 fixer=lambda winner=winner, lost=lost: _merge_pip(ctx.project_dir, winner, lost)))
+    return out or [Check("pip-conf-shadowed", "ok", "No pip.conf hides another's index settings.")]
+
+
+def _masked_url(url: str) -> str:
+    from .discover import _split_password
+
+    return _split_password(url)[0]
+
+
+def _merge_pip(project_dir: Path, winner: Path, urls: list[str]) -> Plan:
+    from .plan import edit_file
+    from .targets import pip_conf
+
+    def edit(text: str) -> str:
+        for url in urls:
+            text = pip_conf.add_extra_index(text, path=winner, url=url)
+        return text
+
+    plan = _fix_plan("pip.conf extra-index-url merged", project_dir)
+    plan.changes.append(edit_file(winner, edit, holds_secret=any("@" in u for u in urls), summary="extra-index-url merged"))
+    return plan
+
+
+@_check
+def token_expiry(ctx: _Context) -> list[Check]:
+    from . import expiry
+
+    out = []
+    for token in expiry.recorded():
+        index = next((i for i in ctx.uv_indexes if i.plain_url == token.url), None)
+        if index is None:
+            continue
+        left = token.remaining(ctx.now)
+        if left > expiry.SOON:
+            out.append(Check("token-expiry", "ok", f"The token for {index.name!r} {token.describe(ctx.now)}.", index.name))
+            continue
+        verdict = "fail" if left.total_seconds() <= 0 else "warn"
+        out.append(Check(
+            "token-expiry", verdict,
+            f"The token for {index.name!r} (minted for {token.identity}) {token.describe(ctx.now)}: rotate it now.",
+            index.name, fix=f"ar-wizard rotate --index {index.name}", fixer=_remint(index.name, ctx.project_dir),
+        ))
+    return out or [Check("token-expiry", "skipped", "No token minted by ar-wizard is in use, so no expiry is known.")]
+
+
+def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
+    """A rotation with a freshly minted token, for registries whose tokens ar-wizard can mint."""
+
+    def build() -> Plan:
+        from dataclasses import replace
+
+        from . import rotate
+        from .mint import mint_token
+
+        draft = rotate.draft_for(rotate.find(name, project_dir), project_dir)
+        minted = mint_token(draft.provider, key_file=Path(draft.key_file) if draft.key_file else None,
+                            fields=draft.fields)
+        return rotate.plan_rotation(replace(draft, secret=minted.secret, minted=minted))
+
+    return build
+
+
+@_check
+def credentials_accepted(ctx: _Context) -> list[Check]:
+    """The live check: each index answers with the credential uv would send."""
+    indexes = [i for i in ctx.uv_indexes if i.plain_url.startswith(("http://", "https://"))]
+    if ctx.offline:
+        return [Check("credentials-accepted", "skipped", "Not checked: --offline.")]
+    if not indexes:
+        return [Check("credentials-accepted", "skipped", "No index to check.")]
+    from concurrent.futures import ThreadPoolExecutor
+
+    for index in indexes:
+        ctx.credentials_of(index)  # subprocesses, once, before the threads share the cache
+    with ThreadPoolExecutor(max_workers=min(8, len(indexes))) as pool:
+        # Several indexes take about as long as the slowest, not the sum.
+        return list(pool.map(lambda index: _live(ctx, index), indexes))
+
+
+def _live(ctx: _Context, index: FoundIndex) -> Check:
+    from .mint import can_mint
+    from .validate import check_index
+
+    credentials = ctx.credentials_of(index)
+    username, _ = username_for(index, ctx.project_dir)
+    secret, where = None, "no credential"
+    if credentials:
+        username, secret, where = credentials[0].username or username, credentials[0].secret, credentials[0].where
+    elif index.keyring_provider == "subprocess" and username:
+        from .credentials import keyring_cli
+
+        secret = keyring_cli.read(index.plain_url, username)
+        where = "the keyring"
+    provider = providers.get(index.provider)
+    verdict = check_index(index.plain_url, username, secret, explain=lambda status: provider.explain_status(
+        status, url=index.plain_url, username=username, publish=bool(index.publish_url)))
+    if verdict.ok:
+        return Check("credentials-accepted", "ok", f"{index.name!r} accepts the credential from {where}.", index.name)
+    rejected = verdict.status in (401, 403) or (verdict.status == 404 and index.provider == "aws")
+    message = f"{index.name!r} ({where}): {verdict.message}"
+    if not rejected:
+        return Check("credentials-accepted", "fail", message, index.name, fix="Check the URL and the network, then run doctor again.")
+    fixer = _remint(index.name, ctx.project_dir) if credentials and can_mint(index.provider) else None
+    command = f"ar-wizard rotate --index {index.name}" if credentials else f"ar-wizard setup --index {index.name} …"
+    return Check("credentials-accepted", "fail", message, index.name, fix=command, fixer=fixer)
+
+
+# -- rendering -----------------------------------------------------------------------
+
+_MARKS = {"ok": "✓", "info": "i", "skipped": "-", "warn": "!", "fail": "✗"}
+
+
+def render(report: Report, *, verbose: bool = False) -> str:
+    """The report for a terminal: findings first, with their fixes; passing checks when ``verbose``."""
+    from .model import mask
+
+    lines = []
+    for check in sorted(report.checks, key=lambda c: -VERDICTS.index(c.verdict)):
+        if check.verdict in ("ok", "skipped") and not verbose:
+            continue
+        lines.append(f"{_MARKS[check.verdict]} {check.verdict:<4} {check.id}: {check.message}")
+        if check.fix and check.verdict != "ok":
+            lines.append(f"         fix: {check.fix}" + ("  (ar-wizard doctor --fix)" if check.fixer else ""))
+    passed = sum(c.verdict == "ok" for c in report.checks)
+    summary = (f"{len(report.findings)} finding(s), {passed} check(s) passed." if report.findings
+               else f"Healthy: {passed} check(s) passed, nothing to fix.")
+    lines.append(summary)
+    return mask("\n".join(lines)) + "\n"
+
