@@ -24,6 +24,7 @@ class WizardApp(App[int]):
         super().__init__()
         self.draft = draft or Draft(project_dir=project_dir or Path.cwd())
         self.findings = None  # what discover() found, filled by the Start screen
+        self.expiring = None  # minted tokens that expire soon, found with the findings
         self.verdict = None  # the last validation verdict
         self.plan = None  # the plan the Preview screen showed and Apply carries out
         self.result = None  # what Apply wrote

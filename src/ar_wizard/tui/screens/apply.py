@@ -30,7 +30,7 @@ class ApplyScreen(StepScreen):
     def run_apply(self) -> None:
         from ...apply import apply
 
-        label = f"setup {self.draft.index_name} (wizard)"
+        label = f"{self.draft.mode} {self.draft.index_name} (wizard)"
         report(self, lambda: apply(self.wizard.plan, label=label), abandon=False)
 
     @on(Finished)

@@ -30,14 +30,24 @@ class CredentialsScreen(StepScreen):
     def body(self) -> ComposeResult:
         from ...mint import can_mint as provider_mints
 
+        if self.draft.mode == "rotate":
+            existing = self.draft.existing
+            places = "\n".join(f"  • {escape(c.where)}" for c in existing.rotatable)
+            yield Static(
+                f"A new secret for [b]{escape(self.draft.index_name)}[/] ({escape(existing.index.plain_url)}, "
+                f"as {escape(self.draft.username)!r}). It replaces the old one in:\n{places}\n"
+                "[dim]No config file changes; the old secret is backed up for `ar-wizard undo`.[/]",
+                id="rotating",
+            )
         gcp = self.draft.provider == "gcp"
         can_mint = self.draft.auth == "token" and provider_mints(self.draft.provider)
         key_only = self.draft.auth == "service-account-key"
         if can_mint and gcp:
+            default = "key-file" if self.draft.key_file else "adc"  # a rotation mints as before
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
             with RadioSet(id="mint-source"):
                 for source, text in MINT_SOURCES.items():
-                    yield RadioButton(text, id=f"mint-{source}", value=source == "adc")
+                    yield RadioButton(text, id=f"mint-{source}", value=source == default)
         elif can_mint:
             yield Static(
                 "Mint a token (≤ 12 h) with `aws codeartifact get-authorization-token` and your AWS login",
@@ -87,6 +97,9 @@ class CredentialsScreen(StepScreen):
             return
         value = self.query_one("#secret", SecretInput).value.strip()
         self.draft.secret = Secret(value) if value else None
+        minted = getattr(self, "_minted", None)
+        # Its expiry is recorded on apply, unless another secret was pasted over it.
+        self.draft.minted = minted if minted is not None and minted.secret == self.draft.secret else None
 
     def problem(self) -> str | None:
         if self.draft.auth == "service-account-key":
@@ -124,6 +137,7 @@ class CredentialsScreen(StepScreen):
             box.update(f"✗ {escape(message.error)}")
             box.set_classes("reason error")
             return
+        self._minted = message.value
         self.query_one("#secret", SecretInput).value = message.value.secret.reveal()
         box.update(f"✓ {escape(describe(message.value))}")
         box.set_classes("reason ok")

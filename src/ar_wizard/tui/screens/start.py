@@ -1,8 +1,8 @@
-"""Start: what is already here, and what to do."""
+"""Start: what is already here, and what to do: set up, rotate, or diagnose."""
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
@@ -10,27 +10,35 @@ from textual.widgets import Static
 
 from ...flow import Step
 from ...paths import shown
+from ..background import Finished, report
 from ..base import StepScreen
+
+# Plain text with click actions and keys, not a list widget: a list costs 10-15 ms
+# before the first frame, over the start-up budget (benchmarks/startup.py).
+CHOICES = (
+    "[b]▸ [@click=screen.next]Set up a new index[/][/]  [dim]Enter or Ctrl+N[/]\n"
+    "  [@click=screen.rotate]Rotate the secret of an existing index[/]  [dim]R[/]\n"
+    "  [@click=screen.doctor]Find out why an existing setup fails[/]  [dim]D[/]"
+)
 
 
 class StartScreen(StepScreen):
     STEP = Step.START
     HEADING = "Connect uv to a private package index"
     HELP = "Nothing is written until you have seen every change; each write is backed up."
-    BINDINGS = [Binding("enter", "next", "Next", show=False)]
+    BINDINGS = [
+        Binding("enter", "next", "Next", show=False),
+        Binding("r", "rotate", "Rotate", id="rotate", tooltip="Give an existing index a new secret"),
+        Binding("d", "doctor", "Doctor", id="doctor", tooltip="Find out why an existing setup fails"),
+    ]
 
     def body(self) -> ComposeResult:
         yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")
-        # One choice works today, so it is Next itself; rotation and diagnosis are listed
-        # so people know they are coming (a list widget arrives with them).
-        yield Static(
-            "[b]▸ Set up a new index[/]  [dim]Enter or Ctrl+N[/]\n"
-            "[dim]  Rotate the secret of an existing index (coming soon)\n"
-            "  Find out why an existing setup fails (coming soon)[/]",
-            id="choice",
-        )
+        yield Static(CHOICES, id="choice")
+        yield Static("", id="start-error", classes="error")
 
     def load(self) -> None:
+        self.query_one("#start-error").display = False
         if self.wizard.findings is None:
             # After the first frame: the look around must not delay the first paint.
             self.call_after_refresh(self.discover)
@@ -40,12 +48,15 @@ class StartScreen(StepScreen):
     @work(thread=True, exclusive=True, group="discover")
     def discover(self) -> None:
         from ...discover import discover
+        from ...expiry import expiring
 
         findings = discover(self.draft.project_dir)
-        self.app.call_from_thread(self._found, findings)
+        soon = expiring()
+        self.app.call_from_thread(self._found, findings, soon)
 
-    def _found(self, findings) -> None:
+    def _found(self, findings, soon) -> None:
         self.wizard.findings = findings
+        self.wizard.expiring = soon
         self.show_findings()
 
     def show_findings(self) -> None:
@@ -63,12 +74,64 @@ class StartScreen(StepScreen):
         lines.append(f"Tools on PATH: {tools}")
         if f.gcloud_adc:
             lines.append(f"Google application-default credentials: {f.gcloud_adc}")
+        uv_urls = {i.plain_url: i.name for i in f.indexes if i.tool == "uv"}
+        for token in self.wizard.expiring or ():
+            if token.url in uv_urls:
+                lines.append(
+                    f"[$warning]⚠ The token for {escape(uv_urls[token.url])} {token.describe()} — "
+                    "rotate now? Press R.[/]"
+                )
         for problem in f.problems:
             lines.append(f"[$warning]⚠ {escape(problem)}[/]")
         lines.append("\n[b]What would you like to do?[/]")
         self.query_one("#findings", Static).update("\n".join(lines))
 
     def save(self) -> None:
-        self.draft.mode = "setup"
+        if self.draft.mode != "setup":  # back from a rotation: start the setup afresh
+            from ...model import Draft
 
+            self.wizard.draft = Draft(project_dir=self.draft.project_dir)
 
+    # -- rotate: pick an index, find where its secret lives, then the rotation path --
+
+    def action_rotate(self) -> None:
+        findings = self.wizard.findings
+        names = sorted({i.name for i in findings.indexes if i.tool == "uv" and not i.pip_only}) if findings else []
+        if findings is None:
+            self.notify("Still looking at this machine; try again in a moment.")
+            return
+        if not names:
+            self.notify("No uv index is configured here yet: set one up first.", severity="warning")
+            return
+        from ..pick import PickIndex
+
+        soon = {t.index for t in self.wizard.expiring or ()}
+        self.app.push_screen(PickIndex(names, first=next((n for n in names if n in soon), names[0])), self._picked)
+
+    def _picked(self, name: str | None) -> None:
+        if name:
+            self.query_one("#start-error").display = False
+            self.notify(f"Looking for the secret of {name}…")
+            self.find_existing(name)
+
+    @work(thread=True, exclusive=True, group="rotate")
+    def find_existing(self, name: str) -> None:
+        from ... import rotate
+
+        project_dir = self.draft.project_dir
+        report(self, lambda: rotate.draft_for(rotate.find(name, project_dir), project_dir))
+
+    @on(Finished)
+    def rotate_ready(self, message: Finished) -> None:
+        if message.error:
+            error = self.query_one("#start-error", Static)
+            error.update(f"✗ {escape(message.error)}")
+            error.display = True
+            return
+        self.wizard.draft = message.value
+        self.wizard.advance("next")
+
+    def action_doctor(self) -> None:
+        from ..doctor import DoctorScreen
+
+        self.app.push_screen(DoctorScreen())

@@ -1,0 +1,145 @@
+"""Doctor: every check's verdict, and each offered fix previewed as a diff, then applied with a backup."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Footer, LoadingIndicator, Static
+
+from ..model import mask
+from ..paths import shown
+from .background import Finished, report
+
+_STYLE = {"fail": "$error", "warn": "$warning", "info": "$accent", "ok": "$success", "skipped": "$text-muted"}
+_MARK = {"fail": "✗", "warn": "!", "info": "i", "ok": "✓", "skipped": "-"}
+
+
+class DoctorScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the start"),
+        Binding("ctrl+r", "rerun", "Check again", id="rerun", tooltip="Run every check again"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("ar-wizard   [b]Doctor[/]", id="steps")
+        yield Static(
+            "[b $primary]Why an existing setup fails[/]\n[$text-muted]Each check looks at the real files, tools and "
+            "index. A fix is shown as a diff before anything is written, and backed up for `ar-wizard undo`.[/]",
+            id="intro",
+        )
+        with VerticalScroll(id="body", can_focus=False):
+            yield LoadingIndicator(id="spinner")
+            yield VerticalScroll(id="checks", can_focus=False)
+            yield Static("", id="fix-preview")
+            with Horizontal(id="fix-buttons"):
+                yield Button("Apply this fix", id="apply-fix", variant="success")
+                yield Button("Cancel", id="cancel-fix")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.report = None
+        self._plan = None
+        self._show_fix(None)
+        self.action_rerun()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_rerun(self) -> None:
+        self.query_one("#spinner").display = True
+        self.run_checks()
+
+    @work(thread=True, exclusive=True, group="doctor")
+    def run_checks(self) -> None:
+        from ..doctor import diagnose
+
+        project_dir = self.app.draft.project_dir
+        report(self, lambda: ("report", diagnose(project_dir)))
+
+    @on(Finished)
+    async def finished(self, message: Finished) -> None:
+        self.query_one("#spinner").display = False
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10)
+            return
+        kind, value = message.value
+        if kind == "report":
+            await self._show_report(value)
+        elif kind == "plan":
+            self._show_fix(value)
+        else:
+            self._show_fix(None)
+            note = f"Fixed; backup {value.backup_id} (`ar-wizard undo {value.backup_id}`)." if value.backup_id else "Nothing needed to change."
+            self.notify(note)
+            self.action_rerun()
+
+    async def _show_report(self, doctor_report) -> None:
+        from ..doctor import VERDICTS
+
+        self.report = doctor_report
+        box = self.query_one("#checks")
+        await box.remove_children()
+        widgets = []
+        shown_checks = sorted(doctor_report.checks, key=lambda c: -VERDICTS.index(c.verdict))
+        for n, check in enumerate(shown_checks):
+            style = _STYLE[check.verdict]
+            subject = f" [dim]({escape(check.subject)})[/]" if check.subject else ""
+            text = f"[{style}]{_MARK[check.verdict]} {check.id}[/]{subject}: {escape(mask(check.message))}"
+            if check.fix and check.verdict not in ("ok", "skipped"):
+                text += f"\n   [dim]fix:[/] {escape(mask(check.fix))}"
+            widgets.append(Static(text, classes="check"))
+            if check.fixer is not None and check.verdict not in ("ok", "skipped"):
+                widgets.append(Button("Preview the fix", id=f"fix-{n}", classes="fix"))
+        summary = (f"{len(doctor_report.findings)} finding(s)." if doctor_report.findings
+                   else "Healthy: nothing to fix.")
+        widgets.insert(0, Static(f"[b]{summary}[/]", id="doctor-summary"))
+        self._checks = shown_checks
+        await box.mount_all(widgets)
+
+    @on(Button.Pressed, ".fix")
+    def preview_fix(self, event: Button.Pressed) -> None:
+        check = self._checks[int(event.button.id.removeprefix("fix-"))]
+        self.query_one("#spinner").display = True
+        self.build_fix(check)
+
+    @work(thread=True, exclusive=True, group="fix")
+    def build_fix(self, check) -> None:
+        report(self, lambda: ("plan", check.fixer()))
+
+    def _show_fix(self, plan) -> None:
+        self._plan = plan
+        preview = self.query_one("#fix-preview", Static)
+        self.query_one("#fix-buttons").display = plan is not None
+        preview.display = plan is not None
+        if plan is None:
+            return
+        from rich.console import Group
+        from rich.syntax import Syntax
+        from rich.text import Text
+
+        parts = [Text(f"⚠ {mask(note)}") for note in plan.notes]
+        for path, diff in plan.diffs():
+            parts += [Text(shown(path), style="bold"), Syntax(diff, "diff", theme="ansi_dark", word_wrap=True)]
+        parts += [Text(f"secret: {write.summary} (value masked)") for write in plan.secret_writes]
+        preview.update(Group(*parts) if parts else "Nothing needs to change.")
+        self.query_one("#apply-fix").focus()
+
+    @on(Button.Pressed, "#apply-fix")
+    def apply_fix(self) -> None:
+        if self._plan is not None:
+            self.query_one("#spinner").display = True
+            self.run_fix(self._plan)
+
+    @work(thread=True, exclusive=True, group="fix")
+    def run_fix(self, plan) -> None:
+        from ..apply import apply
+
+        report(self, lambda: ("applied", apply(plan, label=f"doctor fix {plan.draft.index_name} (wizard)")), abandon=False)
+
+    @on(Button.Pressed, "#cancel-fix")
+    def cancel_fix(self) -> None:
+        self._show_fix(None)
