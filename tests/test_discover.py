@@ -24,3 +24,41 @@ def test_a_file_that_does_not_parse_is_reported_not_raised(home):
     found = discover(home.project)
     assert found.indexes == []
     assert "pyproject.toml is not valid TOML" in found.problems[0]
+
+
+def test_indexes_from_uv_index_variables_and_uv_pip_settings_are_found_with_their_scope(home, monkeypatch):
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "d"\n\n[tool.uv.pip]\nextra-index-url = ["https://pip-only.example/simple/"]\n'
+    )
+    monkeypatch.setenv("UV_INDEX", "ci=https://ci.example/simple/ https://bare.example/simple/")
+
+    found = discover(home.project)
+
+    assert [(i.name, i.scope, i.pip_only) for i in found.indexes] == [
+        ("pip-only.example", "project", True), ("ci", "environment", False), ("bare.example", "environment", False),
+    ]
+    assert found.find("pip-only.example") is None  # uv lock does not use it
+
+
+def test_a_password_in_a_url_is_taken_out_of_it_and_masked_everywhere(home):
+    from ar_wizard.model import mask
+
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "d"\n\n[[tool.uv.index]]\nname = "corp"\nurl = "https://me:s3cret-pass@corp.example/simple/"\n'
+    )
+
+    index = discover(home.project).find("corp")
+
+    assert index.url == "https://me@corp.example/simple/" and index.username == "me"
+    assert index.embedded.reveal() == "s3cret-pass"
+    assert mask("it was s3cret-pass") == "it was ****"
+
+
+def test_pip_files_are_listed_in_the_order_pip_reads_them(home):
+    legacy = home.root / ".pip" / "pip.conf"
+    xdg = home.root / ".config" / "pip" / "pip.conf"
+    for path in (legacy, xdg):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("[global]\nextra-index-url = https://x.example/simple/\n")
+
+    assert discover(home.project).pip_files == [legacy, xdg]
