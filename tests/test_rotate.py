@@ -133,3 +133,31 @@ def test_a_minted_gcp_token_is_re_minted_the_same_way_and_its_expiry_is_recorded
     tokens = (home.root / ".local" / "state" / "ar-wizard" / "tokens.json").read_text()
     assert '"expires_at"' in tokens and '"provider": "gcp"' in tokens
     assert all(token not in tokens for _, token in token_server.issued)
+
+
+def test_a_dry_run_shows_the_masked_change_and_writes_nothing(home, private_index, account):
+    user, old = account
+    assert setup(home, private_index, user, old, store="env").returncode == 0
+    before = home.files()
+    new = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, new)
+
+    result = home.wizard("rotate", "--index", "acme", "--password-stdin", "--dry-run", input=new + "\n")
+
+    assert result.returncode == 0, result.stderr
+    assert "+UV_INDEX_ACME_PASSWORD=****" in result.stdout and "Dry run" in result.stdout
+    assert new not in result.stdout + result.stderr and old not in result.stdout + result.stderr
+    # `uv auth token`, which looks for the old secret, leaves uv's own empty lock file behind.
+    assert {p: b for p, b in home.files().items() if p.name != "credentials.toml.lock"} == before
+
+
+def test_an_index_served_by_a_keyring_plugin_has_nothing_to_rotate(home):
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\n\n[tool.uv]\nkeyring-provider = "subprocess"\n\n'
+        '[[tool.uv.index]]\nname = "gar"\nurl = "https://oauth2accesstoken@us-python.pkg.dev/p/r/simple/"\n'
+    )
+
+    result = rotate(home, password="x", name="gar")
+
+    assert result.returncode == 2
+    assert "keyring plugin (keyrings.google-artifactregistry-auth)" in result.stderr
