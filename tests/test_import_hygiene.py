@@ -34,8 +34,15 @@ def test_importing_every_core_module_does_not_import_textual():
     assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["setup", "--help"]])
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["setup", "--help"], ["rotate", "--help"], ["doctor", "--help"]])
 def test_the_quick_commands_import_nothing_heavy(argv):
     loaded = modules_after(f"import sys\nsys.argv = ['ar-wizard', *{argv!r}]\nfrom ar_wizard.cli import main\nmain()\n")
     assert "ar_wizard.cli" in loaded
     assert not [m for m in loaded if m.startswith(HEAVY)]
+
+
+def test_the_doctor_runs_without_importing_textual(home):
+    code = "import sys\nsys.argv = ['ar-wizard', 'doctor', '--offline']\nfrom ar_wizard.cli import main\nmain()\n"
+    loaded = modules_after(code)
+    assert "ar_wizard.doctor" in loaded
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
