@@ -1,4 +1,4 @@
-"""Done: what was written, what to run next, and a check with the real uv."""
+"""Done: what was written, what to run next, a check with the real uv, and the CI and container snippets."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
 from textual.binding import Binding
-from textual.widgets import Button, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from ...errors import UserError
 from ...flow import Step
 from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Field
+
+
+SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile", "gitlab-ci": "GitLab CI"}
 
 
 class DoneScreen(StepScreen):
@@ -29,6 +34,21 @@ class DoneScreen(StepScreen):
         yield Field("Package to try", Input(placeholder="a package on the index", id="package"))
         yield Button("Check now", id="check-button", variant="success")
         yield Static("", id="proof", classes="verdict")
+        yield Static("CI and containers", classes="section")
+        yield Static(
+            "[$text-muted]The same index for a pipeline or an image: the secret comes from the CI or a BuildKit "
+            "mount, never from a file or a layer. Written to your project only when you press Write.[/]"
+        )
+        with RadioSet(id="snippet-kind"):
+            for kind, title in SNIPPET_TITLES.items():
+                yield RadioButton(title, id=f"kind-{kind}", value=kind == "github-actions")
+        yield Static("", id="snippet-file", classes="field-label")
+        yield Static("", id="snippet", classes="snippet")
+        yield Static("", id="snippet-notes", classes="field-help")
+        with Horizontal(id="snippet-buttons"):
+            yield Button("Copy", id="copy-snippet")
+            yield Button("Write to file", id="write-snippet", variant="primary")
+        yield Static("", id="snippet-outcome")
 
     def load(self) -> None:
         result = self.wizard.result
@@ -44,6 +64,7 @@ class DoneScreen(StepScreen):
         if verdict is not None and verdict.projects:
             self.query_one("#package", Input).value = verdict.projects[0]
         self.query_one("#proof").display = False
+        self.show_snippet("github-actions")
 
     def action_check(self) -> None:
         package = self.query_one("#package", Input).value.strip()
@@ -72,9 +93,66 @@ class DoneScreen(StepScreen):
         proof.set_classes("verdict passed" if ok else "verdict failed")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "check-button":
+        actions = {"check-button": self.action_check, "copy-snippet": self.copy_snippet,
+                   "write-snippet": self.write_snippet}
+        if event.button.id in actions:
             event.stop()
-            self.action_check()
+            actions[event.button.id]()
+
+    # -- CI and container snippets ------------------------------------------------
+
+    _snippet = None
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.show_snippet(event.pressed.id.removeprefix("kind-"))
+
+    def show_snippet(self, kind: str) -> None:
+        from rich.syntax import Syntax  # ~45 ms (pygments); only drawing a snippet needs it
+
+        from ...snippets import snippet
+
+        self.query_one("#snippet-outcome", Static).update("")
+        try:
+            snip = self._snippet = snippet(self.draft, kind)
+        except UserError as err:
+            self._snippet = None
+            self.query_one("#snippet", Static).update(f"✗ {escape(str(err))}")
+            self.query_one("#snippet-buttons").display = False
+            return
+        self.query_one("#snippet-buttons").display = True
+        self.query_one("#snippet-file", Static).update(escape(snip.filename))
+        lexer = "docker" if snip.language == "dockerfile" else snip.language
+        self.query_one("#snippet", Static).update(Syntax(snip.text, lexer, theme="ansi_dark", word_wrap=True))
+        self.query_one("#snippet-notes", Static).update("\n".join(f"• {escape(n)}" for n in snip.notes))
+
+    def copy_snippet(self) -> None:
+        if self._snippet is not None:
+            self.app.copy_to_clipboard(self._snippet.text)
+            self.notify(f"Copied {self._snippet.filename} to the clipboard.")
+
+    def write_snippet(self) -> None:
+        """Write the snippet into the project as one transaction: backed up, undoable, never over other content."""
+        from ...apply import run_transaction
+        from ...paths import shown
+        from ...snippets import file_change
+
+        if self._snippet is None:
+            return
+        outcome = self.query_one("#snippet-outcome", Static)
+        try:
+            change = file_change(self._snippet, self.draft.project_dir)
+            # One small local file: quick enough for the UI thread, and the lock keeps it whole.
+            result = run_transaction([change], [], label=f"snippet {self._snippet.kind} (wizard)")
+        except UserError as err:
+            outcome.update(f"[$error]✗ {escape(str(err))}[/]")
+            return
+        if result.backup_id:
+            outcome.update(
+                f"[$success]✓ wrote {escape(shown(change.path))}[/] — undo with: ar-wizard undo {result.backup_id}"
+            )
+        else:
+            outcome.update(f"✓ {escape(shown(change.path))} already holds this snippet.")
 
     def on_input_submitted(self) -> None:
         self.action_check()
