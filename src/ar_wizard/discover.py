@@ -258,18 +258,20 @@ def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
     from .targets import netrc_file
 
     found: list[Credential] = []
-    username, _ = username_for(index, project_dir)
+    username, source = username_for(index, project_dir)
     url = index.plain_url
     if index.embedded is not None:
         found.append(Credential("url", f"the URL in {paths.shown(index.source)}", username, index.embedded,
                                 url, index.source))
     if index.tool == "uv":
         var = index_env_var(index.name, "PASSWORD")
-        if os.environ.get(var):
+        dotenv = env_file_vars(project_dir)
+        # uv sends UV_INDEX_<NAME>_PASSWORD only with UV_INDEX_<NAME>_USERNAME, even when the URL has a username.
+        paired = bool(os.environ.get(index_env_var(index.name, "USERNAME")) or dotenv.get(index_env_var(index.name, "USERNAME")))
+        if paired and os.environ.get(var):
             found.append(Credential("environment", f"${var} in the environment", username,
                                     Secret(os.environ[var]), var))
-        dotenv = env_file_vars(project_dir)
-        if dotenv.get(var):
+        if paired and dotenv.get(var):
             found.append(Credential("env", f".env ({var})", username, Secret(dotenv[var]), var,
                                     project_dir / ".env"))
     host = urlsplit(url).hostname or ""
@@ -291,7 +293,9 @@ def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
                 secret = uv_store.read(service, user)
                 if secret is not None:
                     found.append(Credential("uv", f"uv's credential store ({service})", user, secret, service))
-    if username and index.keyring_provider == "subprocess" and shutil.which("keyring"):
+    # uv and pip ask the keyring only with a username they were given, never a registry's fixed one.
+    asked = source not in ("", "the registry's fixed username")
+    if asked and index.keyring_provider == "subprocess" and shutil.which("keyring"):
         from .credentials import keyring_cli
 
         for service in _services(index):

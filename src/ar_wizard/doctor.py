@@ -8,6 +8,7 @@ built only when asked for (``Check.fixer``), from the files as they are then.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths, providers
-from .discover import FoundIndex, Findings, credentials_for, discover, stray_env_vars, username_for
+from .discover import FoundIndex, Findings, credentials_for, discover, env_file_vars, stray_env_vars, username_for
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
 from .naming import env_var_stem, index_env_var
@@ -162,6 +163,8 @@ def keyring_username(ctx: _Context) -> list[Check]:
     for index in ctx.uv_indexes:
         if index.keyring_provider != "subprocess" or _explicit_username(index, ctx.project_dir):
             continue
+        if ctx.credentials_of(index):
+            continue  # uv finds the secret elsewhere (its store, .netrc, …) and never asks the keyring
         var = index_env_var(index.name, "USERNAME")
         message = (
             f"uv asks the keyring only when it knows the username, and {index.name!r} in "
@@ -190,10 +193,11 @@ def keyring_path(ctx: _Context) -> list[Check]:
     if not users:
         return [Check("keyring-on-path", "skipped", "No index asks the keyring (keyring-provider is not subprocess).")]
     out, seen = [], set()
+    plugins = {id(index): _keyring_plugin(ctx, index) for index in users}
     # Registries with a plugin first: their findings name the plugin in the install command.
-    users.sort(key=lambda i: providers.get(i.provider).keyring_plugin is None)
+    users.sort(key=lambda i: plugins[id(i)] is None)
     for index in users:
-        plugin = providers.get(index.provider).keyring_plugin
+        plugin = plugins[id(index)]
         for finding in keyring_setup.check(plugin[0] if plugin else None, plugin[1] if plugin else "", index.plain_url):
             if (finding.id, finding.message) in seen:
                 continue
@@ -203,6 +207,19 @@ def keyring_path(ctx: _Context) -> list[Check]:
     return out
 
 
+def _keyring_plugin(ctx: _Context, index: FoundIndex) -> tuple[str, str] | None:
+    """The plugin ``keyring get`` must answer from for ``index``: its registry's; for a URL no provider
+    recognises (a proxy or custom domain), the one whose fixed username it carries, when no secret is stored."""
+    plugin = providers.get(index.provider).keyring_plugin
+    if plugin or index.provider != "generic" or not index.username:
+        return plugin
+    for key in ("gcp", "azure"):  # usernames only their plugins use (aws's "aws" is too plain to tell)
+        provider = providers.get(key)
+        if index.username == provider.default_username("keyring") and not ctx.credentials_of(index):
+            return provider.keyring_plugin
+    return None
+
+
 @_check
 def env_var_names(ctx: _Context) -> list[Check]:
     names = [i.name for i in ctx.uv_indexes]
@@ -210,6 +227,9 @@ def env_var_names(ctx: _Context) -> list[Check]:
     out = []
     for var, where in sorted(stray.items()):
         part = var.rsplit("_", 1)[1]
+        value = (os.environ if where == "the environment" else env_file_vars(ctx.project_dir)).get(var)
+        if part == "PASSWORD" and value:
+            Secret(value)  # registered, so the rename's diff masks it
         stems = {env_var_stem(n): n for n in names}
         close = difflib.get_close_matches(var[: -len(part) - 1], list(stems), n=1, cutoff=0.6)
         message = f"{var} (in {where}) belongs to no index, so uv never reads it"
@@ -224,6 +244,15 @@ def env_var_names(ctx: _Context) -> list[Check]:
                              fixer=lambda var=var, right=right: _rename_env_var(ctx.project_dir, var, right)))
         else:
             out.append(Check("env-var-name", "warn", message, var, fix=f"Rename it to {right} where it is set."))
+    dotenv = env_file_vars(ctx.project_dir)
+    for name in dict.fromkeys(names):
+        password, username = index_env_var(name, "PASSWORD"), index_env_var(name, "USERNAME")
+        where = "the environment" if os.environ.get(password) else ".env" if dotenv.get(password) else None
+        if where and not (os.environ.get(username) or dotenv.get(username)):
+            out.append(Check("env-var-name", "warn",
+                             f"{password} (in {where}) is set without {username}, and uv sends the password only "
+                             "with the username from that variable, so the index gets no credential.", password,
+                             fix=f"Set {username} beside it, to the username the registry gave with the password."))
     return out or [Check("env-var-name", "ok", "Every UV_INDEX_*_USERNAME/PASSWORD variable names an index.")]
 
 
@@ -281,8 +310,13 @@ def credentials_in_url(ctx: _Context) -> list[Check]:
         where = paths.shown(index.source)
         message = f"The password for {index.name!r} is written into its URL in {where}, where anyone who reads it sees it."
         if index.scope == "environment":
+            # uv reads the variables only for a named index, and the password only beside the username.
+            named = index.name != urlsplit(index.plain_url).hostname
+            variables = " and ".join(index_env_var(index.name if named else "NAME", part)
+                                     for part in ("USERNAME", "PASSWORD"))
             out.append(Check("credentials-in-url", "fail", message, index.name,
-                             fix=f"Take it out of {where} and set UV_INDEX_<NAME>_PASSWORD instead."))
+                             fix=f"Take it out of {where} and set {variables} instead"
+                                 + ("." if named else " (with the index named: NAME=URL).")))
             continue
         store = _safe_store(index)
         out.append(Check("credentials-in-url", "fail", message, index.name,
@@ -413,26 +447,51 @@ def pip_conf_shadowed(ctx: _Context) -> list[Check]:
         except UserError:
             continue
     out = []
+    # While PIP_CONFIG_FILE names a file that exists, pip reads it instead of the user files.
+    override = os.environ.get("PIP_CONFIG_FILE")
+    read = [p for p in files if p == Path(override)] if override and os.path.exists(override) else files
+    # What pip uses: each option from the last file that sets it.
+    used = [url for option in ("index-url", "extra-index-url")
+            for p in [p for p in read if p in values and values[p][option]][-1:]
+            for url in values[p][option].split()]
+
+    def lost_from(path: Path, option: str) -> list[str]:
+        return [u for u in values[path][option].split() if not any(pip_conf.same_index(u, k) for k in used)]
+
     for option in ("index-url", "extra-index-url"):
-        setting = [p for p in files if p in values and values[p][option]]
+        setting = [p for p in read if p in values and values[p][option]]
         if len(setting) < 2:
             continue
         winner = setting[-1]
-        kept = values[winner][option].split()
         for loser in setting[:-1]:
-            lost = [u for u in values[loser][option].split() if not any(pip_conf.same_index(u, k) for k in kept)]
+            lost = lost_from(loser, option)
             if not lost:
                 continue
             message = (f"pip reads {paths.shown(loser)} before {paths.shown(winner)}, so the {option} of the first "
                        f"({', '.join(_masked_url(u) for u in lost)}) is replaced by the second's and never used.")
-            if option == "index-url":
-                out.append(Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
-                                 fix=f"Keep one index-url: move the other to extra-index-url in {paths.shown(winner)}."))
-            else:
-                out.append(Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
-                                 fix=f"Add those URLs to {paths.shown(winner)}'s extra-index-url.",
-                                 fixer=lambda winner=winner, lost=lost: _merge_pip(ctx.project_dir, winner, lost)))
+            out.append(_shadowed(ctx, message, loser, winner, option, lost))
+    for ignored in (p for p in files if p not in read and p in values):
+        for option in ("index-url", "extra-index-url"):
+            lost = lost_from(ignored, option) if values[ignored][option] else []
+            if not lost:
+                continue
+            message = (f"pip does not read {paths.shown(ignored)} at all while PIP_CONFIG_FILE={override}, so its "
+                       f"{option} ({', '.join(_masked_url(u) for u in lost)}) is never used.")
+            if read:
+                out.append(_shadowed(ctx, message, ignored, read[-1], option, lost))
+            else:  # PIP_CONFIG_FILE=/dev/null: no pip config file at all, on purpose or not
+                out.append(Check("pip-conf-shadowed", "warn", message, paths.shown(ignored),
+                                 fix="Unset PIP_CONFIG_FILE where pip runs, or name a file that sets these URLs."))
     return out or [Check("pip-conf-shadowed", "ok", "No pip.conf hides another's index settings.")]
+
+
+def _shadowed(ctx: _Context, message: str, loser: Path, winner: Path, option: str, lost: list[str]) -> Check:
+    if option == "index-url":
+        return Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
+                     fix=f"Keep one index-url: move the other to extra-index-url in {paths.shown(winner)}.")
+    return Check("pip-conf-shadowed", "warn", message, paths.shown(loser),
+                 fix=f"Add those URLs to {paths.shown(winner)}'s extra-index-url.",
+                 fixer=lambda: _merge_pip(ctx.project_dir, winner, lost))
 
 
 def _masked_url(url: str) -> str:
@@ -520,7 +579,7 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     secret, where = None, "no credential"
     if credentials:
         username, secret, where = credentials[0].username or username, credentials[0].secret, credentials[0].where
-    elif index.keyring_provider == "subprocess" and username:
+    elif index.keyring_provider == "subprocess" and _explicit_username(index, ctx.project_dir):
         from .credentials import keyring_cli
 
         secret = keyring_cli.read(index.plain_url, username)
@@ -534,7 +593,11 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     message = f"{index.name!r} ({where}): {verdict.message}"
     if not rejected:
         return Check("credentials-accepted", "fail", message, index.name, fix="Check the URL and the network, then run doctor again.")
-    fixer = _remint(index.name, ctx.project_dir) if credentials and can_mint(index.provider) else None
+    from . import expiry
+
+    minted = expiry.for_url(index.plain_url)  # a proxy URL hides the provider the token was minted for
+    mint_with = minted.provider if minted is not None and minted.provider else index.provider
+    fixer = _remint(index.name, ctx.project_dir) if credentials and can_mint(mint_with) else None
     command = f"ar-wizard rotate --index {index.name}" if credentials else f"ar-wizard setup --index {index.name} …"
     return Check("credentials-accepted", "fail", message, index.name, fix=command, fixer=fixer)
 
@@ -554,7 +617,8 @@ def render(report: Report, *, verbose: bool = False) -> str:
             continue
         lines.append(f"{_MARKS[check.verdict]} {check.verdict:<4} {check.id}: {check.message}")
         if check.fix and check.verdict != "ok":
-            lines.append(f"         fix: {check.fix}" + ("  (ar-wizard doctor --fix)" if check.fixer else ""))
+            # --fix applies the fixes of findings only; an info check's plan is the wizard's to offer.
+            lines.append(f"         fix: {check.fix}" + ("  (ar-wizard doctor --fix)" if check.fixer and check.finding else ""))
     passed = sum(c.verdict == "ok" for c in report.checks)
     summary = (f"{len(report.findings)} finding(s), {passed} check(s) passed." if report.findings
                else f"Healthy: {passed} check(s) passed, nothing to fix.")
