@@ -363,6 +363,10 @@ def _doctor(args) -> int:
         print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
         # Built now, from the files as the previous fix left them.
         plan = check.fixer()
+        if plan.draft.minted is not None:
+            from .mint import describe
+
+            print(describe(plan.draft.minted), file=sys.stderr)
         status = _carry_out(plan.draft, plan, args, label=f"doctor fix {check.id}")
         if status != EXIT_OK:
             return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,24 @@ def _forms(value: str) -> set[str]:
     forms = {value, quote(value, safe=""), quote(value)}
     forms.add(base64.b64encode(value.encode()).decode())
     return {f for f in forms if len(f) >= 4}
+
+
+# Credentials spelled the ways our files spell them, for text whose secrets this
+# process never loaded: a URL's userinfo password, netrc's `password X`, an INI
+# `password = X`, and a .env `…PASSWORD=X` / `…TOKEN=X` / `…SECRET=X`.
+_CREDENTIAL_SPELLINGS = (
+    (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), rf"\g<1>{MASK}\g<2>"),
+    (re.compile(r"(\b(?:password|passwd)\s*[=:]\s*)\S.*$", re.I | re.M), rf"\g<1>{MASK}"),
+    (re.compile(r"(\b(?:password|passwd)[ \t]+)(?![=:])\S+", re.I), rf"\g<1>{MASK}"),
+    (re.compile(r"^([+\- ]?[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|TOKEN|SECRET)\w*[ \t]*=).*$", re.M), rf"\g<1>{MASK}"),
+)
+
+
+def redact_credentials(text: str) -> str:
+    """``text`` with every credential-shaped value masked, known to this process or not."""
+    for pattern, replacement in _CREDENTIAL_SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def mask(text: str) -> str:
@@ -170,7 +189,8 @@ class Plan:
                 fromfile=name if change.before is not None else "/dev/null",
                 tofile=name if change.after is not None else "/dev/null",
             )
-            out.append((change.path, mask("".join(diff))))
+            # Context lines may hold other entries' secrets, which were never loaded here.
+            out.append((change.path, redact_credentials(mask("".join(diff)))))
         return out
 
 
