@@ -166,13 +166,62 @@ SCREENS = {
 }
 
 
+async def rotate_pick(pilot):
+    await start(pilot)
+    await pilot.press("r")
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "PickIndex")
+    await pilot.pause()
+
+
+async def rotate_credentials(pilot):
+    await rotate_pick(pilot)
+    await pilot.press("enter")
+    await at_step(pilot, Step.CREDENTIALS)
+
+
+async def doctor(pilot):
+    await start(pilot)
+    home = pilot.app.draft.project_dir.parent.parent
+    (home / ".netrc").write_text(f"machine 127.0.0.1 login {USER} password revoked-token\n")  # a stale secret
+    await pilot.press("d")
+    await wait_until(pilot, lambda: getattr(pilot.app.screen, "report", None) is not None, what="the checks")
+    await pilot.pause()
+
+
+#: Screens of the second run: an index "acme" set up with its password in ~/.netrc.
+SET_UP_SCREENS = {
+    "15-rotate-pick": rotate_pick,
+    "16-rotate-credentials": rotate_credentials,
+    "17-doctor": doctor,
+}
+
+
+@pytest.fixture
+def set_up(pinned, home):
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1.0"\n\n'
+        f'[[tool.uv.index]]\nname = "acme"\nurl = "http://127.0.0.1:{PORT}/simple/"\n'
+    )
+    (home.root / ".netrc").write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    (home.root / ".netrc").chmod(0o600)
+    return pinned
+
+
 @pytest.mark.parametrize("name", SCREENS)
 def test_each_screen_looks_as_it_did(name, snap_compare, pinned, fixed_index):
     assert snap_compare(pinned, run_before=SCREENS[name], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("name", SET_UP_SCREENS)
+def test_each_second_run_screen_looks_as_it_did(name, snap_compare, set_up, fixed_index):
+    assert snap_compare(set_up, run_before=SET_UP_SCREENS[name], terminal_size=SIZE)
 
 
 def test_the_readme_screenshots_are_the_snapshots():
     """`python scripts/screenshots.py` copies them after a deliberate UI change."""
     for name in SCREENS:
         snapshot = SNAPSHOTS / f"test_each_screen_looks_as_it_did[{name}].raw"
+        assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name
+    for name in SET_UP_SCREENS:
+        snapshot = SNAPSHOTS / f"test_each_second_run_screen_looks_as_it_did[{name}].raw"
         assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name

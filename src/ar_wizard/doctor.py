@@ -22,8 +22,8 @@ from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
 from .naming import env_var_stem, index_env_var
 
-#: ``info`` and ``skipped`` leave a setup healthy; ``warn`` and ``fail`` do not.
-VERDICTS = ("ok", "info", "skipped", "warn", "fail")
+#: In the order a report lists them; ``info``, ``ok`` and ``skipped`` leave a setup healthy.
+VERDICTS = ("fail", "warn", "info", "ok", "skipped")
 
 
 @dataclass(frozen=True)
@@ -612,7 +612,7 @@ def render(report: Report, *, verbose: bool = False) -> str:
     from .model import mask
 
     lines = []
-    for check in sorted(report.checks, key=lambda c: -VERDICTS.index(c.verdict)):
+    for check in sorted(report.checks, key=lambda c: VERDICTS.index(c.verdict)):
         if check.verdict in ("ok", "skipped") and not verbose:
             continue
         lines.append(f"{_MARKS[check.verdict]} {check.verdict:<4} {check.id}: {check.message}")

@@ -84,14 +84,15 @@ class DoctorScreen(Screen):
         box = self.query_one("#checks")
         await box.remove_children()
         widgets = []
-        shown_checks = sorted(doctor_report.checks, key=lambda c: -VERDICTS.index(c.verdict))
+        shown_checks = sorted(doctor_report.checks, key=lambda c: VERDICTS.index(c.verdict))
         for n, check in enumerate(shown_checks):
             style = _STYLE[check.verdict]
             subject = f" [dim]({escape(check.subject)})[/]" if check.subject else ""
             text = f"[{style}]{_MARK[check.verdict]} {check.id}[/]{subject}: {escape(mask(check.message))}"
             if check.fix and check.verdict not in ("ok", "skipped"):
-                text += f"\n   [dim]fix:[/] {escape(mask(check.fix))}"
-            widgets.append(Static(text, classes="check"))
+                text += f"\n   [dim]fix: [/]{escape(mask(check.fix))}"
+            # Findings stand apart; the passing checks are a compact list below them.
+            widgets.append(Static(text, classes="check finding" if check.verdict not in ("ok", "skipped") else "check"))
             if check.fixer is not None and check.verdict not in ("ok", "skipped"):
                 widgets.append(Button("Preview the fix", id=f"fix-{n}", classes="fix"))
         summary = (f"{len(doctor_report.findings)} finding(s)." if doctor_report.findings

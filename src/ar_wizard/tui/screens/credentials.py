@@ -24,7 +24,10 @@ MINT_SOURCES = {
 
 class CredentialsScreen(StepScreen):
     STEP = Step.CREDENTIALS
-    HEADING = "The credential"
+
+    @property
+    def HEADING(self) -> str:  # noqa: N802 - StepScreen's name for the title
+        return f"A new secret for {self.draft.index_name}" if self.draft.mode == "rotate" else "The credential"
     HELP = "It is masked here, checked against the index next, and never shown again."
 
     def body(self) -> ComposeResult:
@@ -34,8 +37,8 @@ class CredentialsScreen(StepScreen):
             existing = self.draft.existing
             places = "\n".join(f"  • {escape(c.where)}" for c in existing.rotatable)
             yield Static(
-                f"A new secret for [b]{escape(self.draft.index_name)}[/] ({escape(existing.index.plain_url)}, "
-                f"as {escape(self.draft.username)!r}). It replaces the old one in:\n{places}\n"
+                f"Index {escape(existing.index.plain_url)}, user {escape(self.draft.username)!r}.\n"
+                f"The new secret replaces the old one in:\n{places}\n"
                 "[dim]No config file changes; the old secret is backed up for `ar-wizard undo`.[/]",
                 id="rotating",
             )
