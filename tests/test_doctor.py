@@ -676,7 +676,8 @@ def test_setting_the_username_variable_beside_the_password_clears_env_var_name_a
 
 
 def colliding_indexes(home, private_index, tmp_path):
-    pyproject(home, index_toml("acme-prod", private_index.simple_url) + "\n" + index_toml("acme_prod", tmp_path.as_uri()))
+    pyproject(home, index_toml("acme-prod", private_index.simple_url) + "\n" + index_toml("acme_prod", tmp_path.as_uri())
+              + '\n[tool.uv.sources]\nacme-secret = { index = "acme_prod" }\n')
 
 
 def test_two_index_names_that_share_variables_fail_index_name_collision(home, private_index, tmp_path):
@@ -685,9 +686,24 @@ def test_two_index_names_that_share_variables_fail_index_name_collision(home, pr
     report = doctor(home, "--offline")
 
     check = report.finding("index-name-collision")
-    assert check["subject"] == "acme-prod, acme_prod"
+    assert check["subject"] == "acme_prod"
     assert "both read UV_INDEX_ACME_PROD_USERNAME/_PASSWORD" in check["message"]
-    assert check["fix_plan"] is False and "Rename one of them" in check["fix"]
+    assert check["fix_plan"] is True and "Rename 'acme_prod' to 'acme_prod-2'" in check["fix"]
+
+
+def test_the_offered_rename_clears_index_name_collision_and_keeps_the_sources_pointing_at_the_index(
+    home, private_index, tmp_path
+):
+    colliding_indexes(home, private_index, tmp_path)
+    path = home.project / "pyproject.toml"
+    before = path.read_text()
+
+    result = fix(home, "--offline")
+
+    assert_fixed_with_backup(home, "index-name-collision", result)
+    assert "UV_INDEX_ACME_PROD_2_USERNAME" in result.stderr  # the note on the renamed index's variables
+    assert path.read_text() == before.replace('"acme_prod"', '"acme_prod-2"')
+    assert doctor(home, "--offline").verdicts("index-name-collision") == {"ok"}
 
 
 def test_renaming_one_of_the_colliding_indexes_by_hand_clears_index_name_collision(home, private_index, tmp_path):

@@ -523,3 +523,27 @@ def test_keyring_provider_follows_top_level_dotted_keys_and_stays_above_the_firs
     new = set_index(text, **PYPROJECT, name="corp", url="u", keyring_subprocess=True)
     assert new.startswith('tool.uv.dev-dependencies = []\ntool.uv.keyring-provider = "subprocess"\n\n[project]\n')
     assert read_indexes(new, **PYPROJECT) == [{"name": "corp", "url": "u"}]
+
+
+RENAME_BEFORE = """\
+[[tool.uv.index]]
+name = "my-index"
+url = "https://a.example/simple/"
+
+[[tool.uv.index]]
+name = "my_index"  # the mirror
+url = "https://b.example/simple/"
+
+[tool.uv.sources]
+foo = { index = "my_index" }
+bar = [{ index = "my_index", marker = "sys_platform == 'linux'" }, { index = 'my-index' }]
+baz.index = "my_index"
+"""
+
+
+def test_renaming_an_index_renames_its_entry_and_every_source_that_names_it_and_nothing_else():
+    from ar_wizard.targets.uv_config import rename_index
+
+    after = rename_index(RENAME_BEFORE, path="pyproject.toml", in_pyproject=True, old="my_index", new="my_index-2")
+
+    assert after == RENAME_BEFORE.replace('"my_index"', '"my_index-2"')

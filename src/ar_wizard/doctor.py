@@ -269,17 +269,53 @@ def _rename_env_var(project_dir: Path, old: str, new: str) -> Plan:
 
 @_check
 def index_name_collisions(ctx: _Context) -> list[Check]:
-    by_stem: dict[str, set[str]] = {}
+    by_stem: dict[str, list[FoundIndex]] = {}
     for index in ctx.uv_indexes:
-        by_stem.setdefault(env_var_stem(index.name), set()).add(index.name)
-    out = [
-        Check("index-name-collision", "fail",
-              f"The indexes {' and '.join(repr(n) for n in sorted(names))} both read {stem}_USERNAME/_PASSWORD, "
-              "so one gets the other's credentials.", ", ".join(sorted(names)),
-              fix="Rename one of them, and the [tool.uv.sources] entries that name it.")
-        for stem, names in by_stem.items() if len(names) > 1
-    ]
+        group = by_stem.setdefault(env_var_stem(index.name), [])
+        if index.name not in [i.name for i in group]:
+            group.append(index)
+    out = []
+    taken = [i.name for i in ctx.uv_indexes]
+    for stem, group in by_stem.items():
+        if len(group) < 2:
+            continue
+        names = " and ".join(repr(i.name) for i in group)
+        message = f"The indexes {names} both read {stem}_USERNAME/_PASSWORD, so one gets the other's credentials."
+        # The first keeps its name (and its variables); the later one moves to a free name.
+        later = group[-1]
+        if later.scope == "environment":
+            out.append(Check("index-name-collision", "fail", message, later.name,
+                             fix=f"Rename {later.name!r} in $UV_INDEX, and the [tool.uv.sources] entries that name it."))
+            continue
+        new = _unique_name(later.name, taken)
+        out.append(Check("index-name-collision", "fail", message, later.name,
+                         fix=f"Rename {later.name!r} to {new!r} in {paths.shown(later.source)}, with the "
+                             "[tool.uv.sources] entries that name it.",
+                         fixer=lambda later=later, new=new: _rename_index(ctx.project_dir, later, new)))
     return out or [Check("index-name-collision", "ok", "No two index names share environment variables.")]
+
+
+def _unique_name(name: str, taken: list[str]) -> str:
+    n = 2
+    while any(env_var_stem(f"{name}-{n}") == env_var_stem(t) for t in taken):
+        n += 1
+    return f"{name}-{n}"
+
+
+def _rename_index(project_dir: Path, index: FoundIndex, new: str) -> Plan:
+    from .plan import edit_file
+    from .targets import uv_config
+
+    path = index.source
+    plan = _fix_plan(f"rename {index.name}", project_dir)
+    plan.changes.append(edit_file(path, lambda text: uv_config.rename_index(
+        text, path=path, in_pyproject=path.name == "pyproject.toml", old=index.name, new=new,
+    ), summary=f"index {index.name!r} → {new!r}"))
+    plan.notes.append(
+        f"From now on uv reads {index_env_var(new, 'USERNAME')} and {index_env_var(new, 'PASSWORD')} for "
+        f"{new!r}; secrets kept by URL (uv's store, the keyring, ~/.netrc) are unaffected."
+    )
+    return plan
 
 
 _SIMPLE = re.compile(r"/\+?simple/?$")

@@ -484,6 +484,49 @@ def _set_keyring(text: str, path: object, base: tuple[str, ...]) -> str:
     return _apply(text, [_insertion(text, len(text), lines, blank_before=True)])
 
 
+def rename_index(text: str, *, path: object, in_pyproject: bool, old: str, new: str) -> str:
+    """The index ``old`` renamed ``new``, and every ``[tool.uv.sources]`` entry that names it."""
+    doc = load_toml(text, path)
+    base = _base(in_pyproject)
+    sections = _sections(text, path)
+    naming = re.compile(r"(\bindex\s*=\s*)(\"" + re.escape(old) + r"\"|'" + re.escape(old) + r"')")
+    edits: list[_Edit] = []
+    for section in sections:
+        for stmt in section.keyvals():
+            span = text[stmt.value_start : stmt.value_end]
+            if section.array and section.path == base + ("index",) and stmt.key == ("name",):
+                if tomllib.loads(f"v = {span}")["v"] == old:
+                    edits.append((stmt.value_start, stmt.value_end, _toml_string(new)))
+            elif (section.path + stmt.key)[: len(base) + 1] == base + ("sources",):
+                if (section.path + stmt.key)[-1] == "index" and tomllib.loads(f"v = {span}")["v"] == old:
+                    edits.append((stmt.value_start, stmt.value_end, _toml_string(new)))
+                else:  # inline tables: pkg = { index = "old" }, or a list of them
+                    edits += [(stmt.value_start + m.start(2), stmt.value_start + m.end(2), _toml_string(new))
+                              for m in naming.finditer(span)]
+    new_text = _apply(text, edits)
+    try:
+        renamed = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        raise _cannot_edit(path) from None
+    if not _same(renamed, _renamed(doc, base, old, new)):
+        raise _cannot_edit(path)
+    return new_text
+
+
+def _renamed(doc: dict, base: tuple[str, ...], old: str, new: str) -> dict:
+    doc = copy.deepcopy(doc)
+    node = _get(doc, base) or {}
+    for entry in node.get("index", []) if isinstance(node, dict) else []:
+        if isinstance(entry, dict) and entry.get("name") == old:
+            entry["name"] = new
+    sources = node.get("sources", {}) if isinstance(node, dict) else {}
+    for value in sources.values() if isinstance(sources, dict) else []:
+        for source in value if isinstance(value, list) else [value]:
+            if isinstance(source, dict) and source.get("index") == old:
+                source["index"] = new
+    return doc
+
+
 # -- checking the result ---------------------------------------------------------
 
 
