@@ -1,0 +1,113 @@
+"""The Dockerfile: install from the index with the secret in a BuildKit secret mount.
+
+The mount holds the secret for the two ``uv sync`` steps only, so it is in no
+layer, no history and no cache; the comment at the top says how to build with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+from . import ADC_FILE, GCP_CREDENTIALS_ID, PYTHON_IMAGE, SECRETS_DIR, UV_IMAGE, Snippet
+from .index import IndexFacts, join_lines, token_instead_note
+
+
+def build(ix: IndexFacts) -> Snippet:
+    notes: list[str] = []
+    env: list[tuple[str, str]] = []
+    setup: list[str] = []
+    filename = "Dockerfile.private-index"
+    if ix.keyring_plugin:
+        secret_id = GCP_CREDENTIALS_ID
+        mount = f"{SECRETS_DIR}/{secret_id}"
+        with_secret = f"GOOGLE_APPLICATION_CREDENTIALS={mount}"
+        setup = [
+            "# keyring and the Artifact Registry plugin as a tool of their own, on PATH, for uv to call.",
+            "ENV UV_TOOL_DIR=/opt/uv-tools UV_TOOL_BIN_DIR=/opt/uv-tools/bin",
+            "ENV PATH=/opt/uv-tools/bin:$PATH",
+            "RUN uv tool install keyring --with keyrings.google-artifactregistry-auth",
+        ]
+        env = [("UV_KEYRING_PROVIDER", "subprocess"), (ix.user_var, ix.gcp_username)]
+        build = [
+            f'#   docker build --secret id={secret_id},src="{ADC_FILE}" \\',
+            f"#     -f {filename} .",
+        ]
+        notes.append(
+            "The Google credentials file (`gcloud auth application-default login`) is mounted for the two uv "
+            "steps only. In GitHub Actions use src=${{ steps.auth.outputs.credentials_file_path }} after "
+            "google-github-actions/auth."
+        )
+    else:
+        secret_id = ix.password_var.lower()
+        mount = f"{SECRETS_DIR}/{secret_id}"
+        with_secret = f'{ix.password_var}="$(cat {mount})"'
+        env = [(ix.user_var, ix.username)]
+        build = [
+            f"#   {_password_source(ix)}",
+            f"#   docker build --secret id={secret_id},env={ix.password_var} -f {filename} .",
+        ]
+    if not ix.in_project:
+        env.append(("UV_INDEX", ix.uv_index))
+    copy_config = " ".join(dict.fromkeys(["pyproject.toml", ix.uv_config, "uv.lock"]))
+    run = f"RUN --mount=type=secret,id={secret_id},target={mount},required=true \\"
+    inherited = (
+        "UV_INDEX_* and GOOGLE_APPLICATION_CREDENTIALS, so they can read the mounted credentials"
+        if ix.keyring_plugin
+        else "UV_INDEX_*, the secret included"
+    )
+    text = join_lines(
+        "# syntax=docker/dockerfile:1",
+        f"# Installs from the private index {ix.name!r} ({ix.simple_url}) with no credential in any layer:",
+        "# BuildKit mounts the secret for the RUN steps below only, so it is not in the image, its",
+        "# history or its cache. Never pass a secret as ARG or ENV: both are stored in the image. Build with:",
+        build,
+        f"FROM {PYTHON_IMAGE}",
+        f"COPY --from={UV_IMAGE} /uv /uvx /bin/",
+        "WORKDIR /app",
+        setup,
+        "# Not secrets, so they may live in the image.",
+        [f"ENV {k}={_docker_value(v)}" for k, v in env],
+        f"COPY {copy_config} ./",
+        f"# Packages built from source during this step (sdists) inherit {inherited}:",
+        "# prefer wheels for anything you do not trust (uv sync --no-build).",
+        run,
+        f"    {with_secret} uv sync --locked --no-install-project",
+        "# .dockerignore should list .env, .netrc and gha-creds-*.json, or this copies them into a layer.",
+        "COPY . .",
+        run,
+        f"    {with_secret} uv sync --locked",
+    )
+    notes += token_instead_note(ix)
+    notes.append(_keep_out_of_images_note(ix))
+    return Snippet("dockerfile", filename, "dockerfile", text, tuple(notes))
+
+
+def _password_source(ix: IndexFacts) -> str:
+    """How a person puts the password into their shell before `docker build`."""
+    var = ix.password_var
+    if ix.provider == "aws":
+        return f'export {var}="$({ix.aws_token_command()})"'
+    if ix.provider == "gcp" and ix.auth == "service-account-key":
+        key = shlex.quote(ix.key_file or "key.json")
+        return f"export {var}=\"$(base64 < {key} | tr -d '\\n')\""
+    if ix.provider == "gcp":
+        return f'export {var}="$(gcloud auth print-access-token)"'
+    if ix.store == "env":
+        return "set -a; . ./.env; set +a   # the token ar-wizard put in .env"
+    return f"read -rs {var} && export {var}   # paste the token; it is not echoed"
+
+
+def _docker_value(value: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9_./:@=+-]+", value):
+        return value
+    return json.dumps(value).replace("$", "\\$")
+
+
+def _keep_out_of_images_note(ix: IndexFacts) -> str:
+    names = ".env, " if ix.store == "env" else ""
+    return (
+        f"Keep {names}.netrc and gha-creds-*.json out of images: list them in .dockerignore, or a "
+        "`COPY . .` puts them in a layer."
+    )
