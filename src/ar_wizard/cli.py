@@ -1,12 +1,13 @@
 """``ar-wizard``: the TUI, or the same plan scripted (setup, undo, …).
 
-Only argparse is imported at start-up: ``--version`` and ``--help`` must stay
-instant, and the TUI (Textual) is imported only when it is about to run.
+Nothing heavy is imported at start-up: ``--version`` and ``--help`` must stay
+instant, and the TUI (Textual) is imported only when it is about to run. Even
+argparse (~5-10 ms with gettext) is imported only for a command: the wizard
+itself needs no parser.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from . import __version__
 from .errors import UserError
 
 if TYPE_CHECKING:
+    import argparse
+
     from .model import Draft
 
 EXIT_OK, EXIT_VALIDATION, EXIT_USAGE, EXIT_APPLY = 0, 1, 2, 3
@@ -27,14 +30,15 @@ A secret never goes on the command line: pipe it in with --password-stdin,
 or name an environment variable that holds it with --token-env."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        # One sentence instead of argparse's usage dump.
-        raise UserError(f"{self.prog}: {message}; see `{self.prog} --help`.")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from .model import AUTH_METHODS, PROVIDERS, SCOPES, STORES
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str):
+            # One sentence instead of argparse's usage dump.
+            raise UserError(f"{self.prog}: {message}; see `{self.prog} --help`.")
 
     parser = _Parser(
         prog="ar-wizard",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import re
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,22 +63,28 @@ def _forms(value: str) -> set[str]:
     return {f for f in forms if len(f) >= 4}
 
 
-# Credentials spelled the ways our files spell them, for text whose secrets this
-# process never loaded: a URL's userinfo password, netrc's `password X`, an INI
-# `password = X`, and a .env `…PASSWORD=X` / `…TOKEN=X` / `…SECRET=X`.
-_CREDENTIAL_SPELLINGS = (
-    (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), rf"\g<1>{MASK}\g<2>"),
-    (re.compile(r"(\b(?:password|passwd)\s*[=:]\s*)\S.*$", re.I | re.M), rf"\g<1>{MASK}"),
-    (re.compile(r"(\b(?:password|passwd)[ \t]+)(?![=:])\S+", re.I), rf"\g<1>{MASK}"),
-    (re.compile(r"^([+\- ]?[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|TOKEN|SECRET)\w*[ \t]*=).*$", re.M), rf"\g<1>{MASK}"),
-)
-
-
 def redact_credentials(text: str) -> str:
     """``text`` with every credential-shaped value masked, known to this process or not."""
-    for pattern, replacement in _CREDENTIAL_SPELLINGS:
+    for pattern, replacement in _credential_spellings():
         text = pattern.sub(replacement, text)
     return text
+
+
+@functools.cache
+def _credential_spellings() -> tuple:
+    """Credentials spelled the ways our files spell them, for text whose secrets this
+    process never loaded: a URL's userinfo password, netrc's `password X`, an INI
+    `password = X`, and a .env `…PASSWORD=X` / `…TOKEN=X` / `…SECRET=X`. Compiled on
+    first use: the wizard's first frame does not need them."""
+    import re
+
+    return (
+        (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), rf"\g<1>{MASK}\g<2>"),
+        (re.compile(r"(\b(?:password|passwd)\s*[=:]\s*)\S.*$", re.I | re.M), rf"\g<1>{MASK}"),
+        (re.compile(r"(\b(?:password|passwd)[ \t]+)(?![=:])\S+", re.I), rf"\g<1>{MASK}"),
+        (re.compile(r"^([+\- ]?[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|TOKEN|SECRET)\w*[ \t]*=).*$", re.M),
+         rf"\g<1>{MASK}"),
+    )
 
 
 def mask(text: str) -> str:

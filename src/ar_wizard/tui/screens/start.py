@@ -28,17 +28,16 @@ class StartScreen(StepScreen):
     HELP = "Nothing is written until you have seen every change; each write is backed up."
     BINDINGS = [
         Binding("enter", "next", "Next", show=False),
-        Binding("r", "rotate", "Rotate", id="rotate", tooltip="Give an existing index a new secret"),
-        Binding("d", "doctor", "Doctor", id="doctor", tooltip="Find out why an existing setup fails"),
+        # Not in the footer: the choices above name their keys, and each footer key costs start-up time.
+        Binding("r", "rotate", "Rotate", id="rotate", show=False, tooltip="Give an existing index a new secret"),
+        Binding("d", "doctor", "Doctor", id="doctor", show=False, tooltip="Find out why an existing setup fails"),
     ]
 
     def body(self) -> ComposeResult:
         yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")
         yield Static(CHOICES, id="choice")
-        yield Static("", id="start-error", classes="error")
 
     def load(self) -> None:
-        self.query_one("#start-error").display = False
         if self.wizard.findings is None:
             # After the first frame: the look around must not delay the first paint.
             self.call_after_refresh(self.discover)
@@ -110,7 +109,7 @@ class StartScreen(StepScreen):
 
     def _picked(self, name: str | None) -> None:
         if name:
-            self.query_one("#start-error").display = False
+            self.show_error(None)
             self.notify(f"Looking for the secret of {name}…")
             self.find_existing(name)
 
@@ -124,12 +123,20 @@ class StartScreen(StepScreen):
     @on(Finished)
     def rotate_ready(self, message: Finished) -> None:
         if message.error:
-            error = self.query_one("#start-error", Static)
-            error.update(f"✗ {escape(message.error)}")
-            error.display = True
+            self.show_error(message.error)
             return
         self.wizard.draft = message.value
         self.wizard.advance("next")
+
+    def show_error(self, error: str | None) -> None:
+        # Mounted on first use: one widget fewer before the first frame.
+        if not self.query("#start-error"):
+            if error is None:
+                return
+            self.query_one("#body").mount(Static("", id="start-error", classes="error"))
+        box = self.query_one("#start-error", Static)
+        box.update(f"✗ {escape(error)}" if error else "")
+        box.display = error is not None
 
     def action_doctor(self) -> None:
         from ..doctor import DoctorScreen
