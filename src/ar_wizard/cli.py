@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from .model import AUTH_METHODS, PROVIDERS, SCOPES, STORES
+    from .snippets import KINDS
 
     class _Parser(argparse.ArgumentParser):
         def error(self, message: str):
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--yes", action="store_true", help="apply without asking")
     run.add_argument("--no-validate", action="store_true", help="skip the live check of the credentials")
     ci = setup.add_argument_group("CI and containers")
-    ci.add_argument("--emit", action="append", choices=("github-actions", "dockerfile", "gitlab-ci"), metavar="KIND",
+    ci.add_argument("--emit", action="append", choices=KINDS, metavar="KIND",
                     help="print a github-actions, dockerfile or gitlab-ci snippet for this index (repeatable); "
                     "alone it only prints, needing no secret; with --yes or --dry-run it follows the plan")
     ci.add_argument("--write-snippets", action="store_true",

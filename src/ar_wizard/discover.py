@@ -82,7 +82,7 @@ def without_userinfo(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, parts.query, parts.fragment))
 
 
-def _split_password(url: str) -> tuple[str, Secret | None]:
+def split_password(url: str) -> tuple[str, Secret | None]:
     """``url`` with any password removed, and the password (registered for masking)."""
     try:
         parts = urlsplit(url)
@@ -147,13 +147,13 @@ def _uv_indexes(found: Findings, project_dir: Path) -> None:
             found.problems.append(str(err))
             continue
         for entry in entries:
-            url, embedded = _split_password(str(entry.get("url", "")))
-            publish, _ = _split_password(str(entry.get("publish-url", "")))
+            url, embedded = split_password(str(entry.get("url", "")))
+            publish, _ = split_password(str(entry.get("publish-url", "")))
             found.indexes.append(
                 FoundIndex(str(entry.get("name", "?")), url, path, "uv", scope, publish, keyring, embedded)
             )
         for raw in pip_urls:
-            url, embedded = _split_password(raw)
+            url, embedded = split_password(raw)
             found.indexes.append(
                 FoundIndex(_host(url), url, path, "uv", scope, "", keyring, embedded, pip_only=True)
             )
@@ -165,7 +165,7 @@ def _environment_indexes(found: Findings) -> None:
     for var in ("UV_INDEX", "UV_DEFAULT_INDEX"):
         for item in os.environ.get(var, "").split():
             name, _, url = item.rpartition("=") if "=" in item.split("://")[0] else ("", "", item)
-            url, embedded = _split_password(url)
+            url, embedded = split_password(url)
             found.indexes.append(
                 FoundIndex(name or _host(url), url, Path(f"${var}"), "uv", "environment", "", keyring, embedded)
             )
@@ -191,7 +191,7 @@ def _pip_indexes(found: Findings) -> None:
             found.problems.append(str(err))
             continue
         for raw in ([index_url] if index_url else []) + urls:
-            url, embedded = _split_password(raw)
+            url, embedded = split_password(raw)
             found.indexes.append(FoundIndex(_host(url), url, path, "pip", "user", "", keyring, embedded))
 
 

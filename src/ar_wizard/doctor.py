@@ -531,9 +531,9 @@ def _shadowed(ctx: _Context, message: str, loser: Path, winner: Path, option: st
 
 
 def _masked_url(url: str) -> str:
-    from .discover import _split_password
+    from .discover import split_password
 
-    return _split_password(url)[0]
+    return split_password(url)[0]
 
 
 def _merge_pip(project_dir: Path, winner: Path, urls: list[str]) -> Plan:
