@@ -245,8 +245,9 @@ def username_for(index: FoundIndex, project_dir: Path) -> tuple[str, str]:
     var = index_env_var(index.name, "USERNAME")
     if os.environ.get(var):
         return os.environ[var], f"${var}"
-    if env_file_vars(project_dir).get(var):
-        return env_file_vars(project_dir)[var], f".env {var}"
+    from_file = env_file_vars(project_dir).get(var)
+    if from_file:
+        return from_file, f".env {var}"
     from . import providers
 
     default = providers.get(index.provider).default_username("token")

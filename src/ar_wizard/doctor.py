@@ -287,19 +287,12 @@ def index_name_collisions(ctx: _Context) -> list[Check]:
             out.append(Check("index-name-collision", "fail", message, later.name,
                              fix=f"Rename {later.name!r} in $UV_INDEX, and the [tool.uv.sources] entries that name it."))
             continue
-        new = _unique_name(later.name, taken)
+        new = _free_name(later.name, taken)
         out.append(Check("index-name-collision", "fail", message, later.name,
                          fix=f"Rename {later.name!r} to {new!r} in {paths.shown(later.source)}, with the "
                              "[tool.uv.sources] entries that name it.",
                          fixer=lambda later=later, new=new: _rename_index(ctx.project_dir, later, new)))
     return out or [Check("index-name-collision", "ok", "No two index names share environment variables.")]
-
-
-def _unique_name(name: str, taken: list[str]) -> str:
-    n = 2
-    while any(env_var_stem(f"{name}-{n}") == env_var_stem(t) for t in taken):
-        n += 1
-    return f"{name}-{n}"
 
 
 def _rename_index(project_dir: Path, index: FoundIndex, new: str) -> Plan:
@@ -424,7 +417,8 @@ def pip_only_indexes(ctx: _Context) -> list[Check]:
     for index in (i for i in ctx.found.indexes if i.pip_only):
         if any(same_index(index.plain_url, other.plain_url) for other in ctx.uv_indexes):
             continue
-        name = _free_name(index.name, [i.name for i in ctx.uv_indexes])
+        host_label = re.sub(r"[^A-Za-z0-9._-]", "-", index.name.split(".")[0]).strip("-._") or "private"
+        name = _free_name(host_label, [i.name for i in ctx.uv_indexes])
         out.append(Check(
             "pip-only-index", "warn",
             f"{index.plain_url} is only in [tool.uv.pip] of {paths.shown(index.source)}: `uv pip` uses it, "
@@ -437,12 +431,12 @@ def pip_only_indexes(ctx: _Context) -> list[Check]:
     return out or [Check("pip-only-index", "ok", "No index is set for `uv pip` alone.")]
 
 
-def _free_name(host: str, taken: list[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]", "-", host.split(".")[0]).strip("-._") or "private"
-    name, n = base, 2
-    while any(env_var_stem(name) == env_var_stem(t) for t in taken):
-        name, n = f"{base}-{n}", n + 1
-    return name
+def _free_name(name: str, taken: list[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``…: the first whose variables no index in ``taken`` reads."""
+    candidate, n = name, 2
+    while any(env_var_stem(candidate) == env_var_stem(t) for t in taken):
+        candidate, n = f"{name}-{n}", n + 1
+    return candidate
 
 
 @_check
