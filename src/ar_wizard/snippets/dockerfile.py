@@ -68,7 +68,7 @@ def build(ix: IndexFacts) -> Snippet:
         "WORKDIR /app",
         setup,
         "# Not secrets, so they may live in the image.",
-        [f"ENV {k}={_docker_value(v)}" for k, v in env],
+        [_env_line(k, v, ix) for k, v in env],
         f"COPY {copy_config} ./",
         f"# Packages built from source during this step (sdists) inherit {inherited}:",
         "# prefer wheels for anything you do not trust (uv sync --no-build).",
@@ -85,18 +85,31 @@ def build(ix: IndexFacts) -> Snippet:
 
 
 def _password_source(ix: IndexFacts) -> str:
-    """How a person puts the password into their shell before `docker build`."""
+    """How a person puts the password into their shell before `docker build`.
+
+    A minted secret is assigned in a statement of its own and exported only if that
+    worked: `export X="$(...)"` exits 0 when the command fails (SC2155), and the
+    build would then run with an empty secret."""
     var = ix.password_var
     if ix.provider == "aws":
-        return f'export {var}="$({ix.aws_token_command()})"'
+        return f'{var}="$({ix.aws_token_command()})" && export {var}'
     if ix.provider == "gcp" and ix.auth == "service-account-key":
         key = shlex.quote(ix.key_file or "key.json")
-        return f"export {var}=\"$(base64 < {key} | tr -d '\\n')\""
+        return f"{var}=\"$(base64 < {key} | tr -d '\\n')\" && export {var}"
     if ix.provider == "gcp":
-        return f'export {var}="$(gcloud auth print-access-token)"'
+        return f'{var}="$(gcloud auth print-access-token)" && export {var}'
     if ix.store == "env":
         return "set -a; . ./.env; set +a   # the token ar-wizard put in .env"
     return f"read -rs {var} && export {var}   # paste the token; it is not echoed"
+
+
+def _env_line(name: str, value: str, ix: IndexFacts) -> list[str]:
+    line = f"ENV {name}={_docker_value(value)}"
+    if name != ix.user_var:
+        return [line]
+    # hadolint's DL3064 flags any ENV whose name looks sensitive, and USERNAME does; the
+    # username is not a secret (the password is mounted above), so the ignore says so.
+    return ["# hadolint's DL3064 takes USERNAME for a secret; a username is not one.", "# hadolint ignore=DL3064", line]
 
 
 def _docker_value(value: str) -> str:

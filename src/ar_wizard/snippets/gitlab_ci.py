@@ -45,7 +45,8 @@ def build(ix: IndexFacts) -> Snippet:
             ["cat > /tmp/gcp-credentials.json <<EOF", config, "EOF"],
             "export GOOGLE_APPLICATION_CREDENTIALS=/tmp/gcp-credentials.json",
             "uv tool install keyring --with keyrings.google-artifactregistry-auth",
-            'export PATH="$(uv tool dir --bin):$PATH"',
+            # PATH is exported already; a bare assignment lets a failed `uv tool dir` stop the job (SC2155).
+            'PATH="$(uv tool dir --bin):$PATH"',
         ]
         notes.append(
             "Set the CI/CD variables GCP_WORKLOAD_IDENTITY_PROVIDER (projects/NUMBER/locations/global/"
@@ -58,7 +59,10 @@ def build(ix: IndexFacts) -> Snippet:
         before = [
             'echo "$AWS_ID_TOKEN" > /tmp/aws-id-token',
             # --no-config: the project's uv config names the private index, which has no credentials yet.
-            f'export {ix.password_var}="$(uvx --no-config --from awscli {ix.aws_token_command()})"',
+            # The mint is a statement of its own: `export X="$(...)"` would hide its failure (SC2155)
+            # until a later 401, where GitLab's `set -e` stops the job at the failed assignment.
+            f'{ix.password_var}="$(uvx --no-config --from awscli {ix.aws_token_command()})"',
+            f"export {ix.password_var}",
         ]
         notes.append(
             "Set the CI/CD variable AWS_ROLE_ARN: a role your GitLab's OIDC provider may assume (audience "
@@ -68,7 +72,9 @@ def build(ix: IndexFacts) -> Snippet:
     else:
         notes.append(
             f"Add the CI/CD variables {ix.user_var} (here: {ix.username}) and {ix.password_var} "
-            "(Settings → CI/CD → Variables), Masked and Protected: GitLab hands them to every job as they are."
+            "(Settings → CI/CD → Variables), Masked so no job log shows the token. Leave Protected off unless "
+            "every branch and tag that runs these jobs is protected: GitLab withholds a protected variable from "
+            "pipelines on unprotected branches and from merge request pipelines, where the install would fail."
         )
 
     template = f".{ix.name}-index"
