@@ -52,7 +52,7 @@ def keyring_bin(tmp_path_factory, uv_cache) -> Path:
 
 def install_keyring_tool(root: Path, uv_cache: Path, *plugins: str) -> Path:
     """``uv tool install keyring --with PLUGIN…`` into ``root``; returns its bin dir."""
-    env = _clean_env() | {
+    env = clean_env() | {
         "UV_TOOL_DIR": str(root / "tools"),
         "UV_TOOL_BIN_DIR": str(root / "bin"),
         "UV_CACHE_DIR": str(uv_cache),
@@ -65,7 +65,7 @@ def install_keyring_tool(root: Path, uv_cache: Path, *plugins: str) -> Path:
     return root / "bin"
 
 
-def _clean_env() -> dict[str, str]:
+def clean_env() -> dict[str, str]:
     """The machine's environment without anything that configures uv, pip or keyring."""
     return {
         k: v
@@ -139,7 +139,7 @@ def home(tmp_path, uv_cache, monkeypatch) -> Home:
     (project / "pyproject.toml").write_text(PYPROJECT)
     empty_index = root / "empty-index"
     empty_index.mkdir()
-    env = _clean_env() | {
+    env = clean_env() | {
         "HOME": str(root),
         "XDG_CONFIG_HOME": str(root / ".config"),
         "XDG_DATA_HOME": str(root / ".local" / "share"),
