@@ -131,8 +131,21 @@ line-length = 100  # keep this comment
 """
 
 
+@pytest.fixture(scope="session")
+def user_bin(tmp_path_factory) -> Path:
+    """The uv and pip a user's shell runs, apart from ar-wizard's own environment.
+
+    ar-wizard drops its own environment's bin dir (VENV_BIN here, as under
+    ``uvx`` and ``uv run``) from the PATH it looks tools up on, so the tools the
+    user has must come from somewhere else, as they do on a user's machine."""
+    directory = tmp_path_factory.mktemp("user-bin")
+    for tool in ("uv", "uvx", "pip"):
+        (directory / tool).symlink_to(VENV_BIN / tool)
+    return directory
+
+
 @pytest.fixture
-def home(tmp_path, uv_cache, monkeypatch) -> Home:
+def home(tmp_path, uv_cache, user_bin, monkeypatch) -> Home:
     root = tmp_path / "home"
     project = root / "work" / "demo"
     project.mkdir(parents=True)
@@ -154,7 +167,7 @@ def home(tmp_path, uv_cache, monkeypatch) -> Home:
         # proves the private index answered, not PyPI, and needs no network.
         "PIP_INDEX_URL": empty_index.as_uri(),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": os.pathsep.join([str(user_bin), str(VENV_BIN), os.environ.get("PATH", "")]),
     }
     # In-process calls (plan, apply) see the same home as the subprocesses.
     for key in [k for k in os.environ if k not in env]:
@@ -169,3 +182,96 @@ def keyring_home(home, keyring_bin, monkeypatch) -> Home:
     home.put_first_on_path(keyring_bin)
     monkeypatch.setenv("PATH", home.env["PATH"])
     return home
+
+
+# -- the servers of "Servers it is tested against" (README) -----------------------------------
+
+REAL_SERVERS = ("devpi", "public-root", "sign-in-redirect", "nginx", "json-only", "pypiserver-403")
+
+
+@pytest.fixture(scope="session")
+def devpi_server(tmp_path_factory):
+    from index_servers import DevpiServer
+
+    server = DevpiServer(tmp_path_factory.mktemp("devpi")).start()
+    yield server
+    server.stop()
+
+
+def _wsgi_server(tmp_path_factory, cls):
+    server = cls(tmp_path_factory.mktemp(cls.__name__)).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def public_root_index(tmp_path_factory):
+    from index_servers import PublicRootIndex
+
+    server = _wsgi_server(tmp_path_factory, PublicRootIndex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sign_in_redirect_index(tmp_path_factory):
+    from index_servers import SignInRedirectIndex
+
+    server = _wsgi_server(tmp_path_factory, SignInRedirectIndex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def json_only_index(tmp_path_factory):
+    from index_servers import JsonOnlyIndex
+
+    server = _wsgi_server(tmp_path_factory, JsonOnlyIndex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def nginx_index(tmp_path_factory):
+    from index_servers import NginxIndex, nginx_path
+
+    if nginx_path() is None:
+        pytest.skip("nginx is not installed (apt-get install nginx): the nginx auth_basic server cannot run")
+    server = _wsgi_server(tmp_path_factory, NginxIndex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def stock_pypiserver(tmp_path_factory):
+    """pypiserver as shipped: 403 to wrong or missing credentials, no challenge."""
+    root = tmp_path_factory.mktemp("stock-pypiserver")
+    index = PrivateIndex(root / "packages", root / "htpasswd", challenge=False).start()
+    index.add_package(PACKAGE, "1.0.0")
+    index.package = PACKAGE
+    yield index
+    index.stop()
+
+
+_SERVER_FIXTURES = {
+    "devpi": "devpi_server",
+    "public-root": "public_root_index",
+    "sign-in-redirect": "sign_in_redirect_index",
+    "nginx": "nginx_index",
+    "json-only": "json_only_index",
+    "pypiserver-403": "stock_pypiserver",
+}
+
+
+@pytest.fixture(params=REAL_SERVERS)
+def real_server(request):
+    """Each server of the README's table in turn."""
+    return request.getfixturevalue(_SERVER_FIXTURES[request.param])
+
+
+@pytest.fixture
+def server_account(real_server) -> tuple[str, str]:
+    """A user who may read (and, where the server takes uploads, upload to) ``real_server``, with a fresh password."""
+    user = getattr(real_server, "owner", None) or "user-" + secrets.token_hex(3)
+    password = "pw-" + secrets.token_urlsafe(12)
+    real_server.set_password(user, password)
+    return user, password

@@ -44,8 +44,10 @@ def _challenge_instead_of_forbidden(app):
 class PrivateIndex:
     """pypiserver on an ephemeral port, serving ``root``, checking ``htpasswd``."""
 
-    def __init__(self, root: Path, htpasswd: Path):
+    def __init__(self, root: Path, htpasswd: Path, *, challenge: bool = True):
+        """``challenge=False`` leaves stock pypiserver's 403 to wrong or missing credentials."""
         self.root = root
+        self.challenge = challenge
         self.htpasswd = htpasswd
         self.root.mkdir(parents=True, exist_ok=True)
         self.htpasswd.touch()
@@ -98,7 +100,7 @@ class PrivateIndex:
         self._server = make_server(
             "127.0.0.1",
             port,
-            _challenge_instead_of_forbidden(app),
+            _challenge_instead_of_forbidden(app) if self.challenge else app,
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )

@@ -1,4 +1,4 @@
-"""Presets for the generic provider: JFrog, GitLab and Nexus URL shapes and their notes."""
+"""Presets for the generic provider: JFrog, GitLab, Nexus and devpi URL shapes and their notes."""
 
 from __future__ import annotations
 
@@ -52,11 +52,23 @@ CASES = [
         "https://repo.acme.example/nexus/repository/pypi-hosted/simple/",
         "https://repo.acme.example/nexus/repository/pypi-hosted/",
     ),
+    (
+        "devpi",
+        {"host": "devpi.acme.example", "user": "alice", "index": "dev"},
+        "https://devpi.acme.example/alice/dev/+simple/",
+        "https://devpi.acme.example/alice/dev/",
+    ),
+    (
+        "devpi",
+        {"host": "http://127.0.0.1:3141/pkgs", "user": "ci", "index": "prod"},
+        "http://127.0.0.1:3141/pkgs/ci/prod/+simple/",
+        "http://127.0.0.1:3141/pkgs/ci/prod/",
+    ),
 ]
 
 
-def test_there_are_presets_for_jfrog_gitlab_and_nexus_each_with_fields_and_notes():
-    assert list(PRESETS) == ["jfrog", "gitlab", "nexus"]
+def test_there_are_presets_for_jfrog_gitlab_nexus_and_devpi_each_with_fields_and_notes():
+    assert list(PRESETS) == ["jfrog", "gitlab", "nexus", "devpi"]
     for preset in PRESETS.values():
         assert isinstance(preset, Preset) and preset.title and preset.fields and preset.notes
 
@@ -70,7 +82,7 @@ def test_every_preset_builds_its_urls_and_parses_them_back(key, fields, simple, 
     assert (urls.simple, urls.upload) == (simple, upload)
     assert preset.parse(urls.simple) == fields
     assert recognise(urls.simple) == (key, fields)
-    if upload:
+    if upload and key != "devpi":  # devpi's upload URL, /USER/INDEX/, has nothing that marks it as devpi
         assert preset.parse(urls.upload) == fields
 
 
@@ -163,3 +175,11 @@ def test_the_jfrog_notes_say_not_to_publish_with_a_uv_token_and_what_to_use_inst
     notes = " ".join(PRESETS["jfrog"].notes)
     assert "UV_PUBLISH_TOKEN" in notes and "__token__" in notes and "401" in notes
     assert 'uv publish -u "" -p "$JFROG_TOKEN"' in notes
+
+
+def test_a_pasted_devpi_url_uploads_to_the_index_not_to_the_url_without_simple():
+    urls = get("generic").urls({"url": "https://devpi.acme.example/alice/dev/+simple/"})
+
+    assert urls.upload == "https://devpi.acme.example/alice/dev/"
+    assert not any("does not end in /simple/" in w for w in urls.warnings)
+    assert any("acl_upload" in w for w in urls.warnings)

@@ -54,9 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     setup = commands.add_parser("setup", help="configure an index without the TUI", epilog=_EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     where = setup.add_argument_group("registry")
-    where.add_argument("--provider", choices=PROVIDERS, default="generic")
+    where.add_argument("--provider", choices=PROVIDERS,
+                       help="default: generic, or the one the configured index's URL names")
     where.add_argument("--index", required=True, metavar="NAME", help="the index name uv will know it by")
-    where.add_argument("--url", help="the PEP 503 index URL (…/simple/)")
+    where.add_argument("--url", help="the PEP 503 index URL (…/simple/); without it (and without a provider's "
+                       "fields) the index of that name the project or ~/.config/uv/uv.toml already names")
     where.add_argument("--publish-url", help="the upload URL (default: the index URL without simple/)")
     gcp = setup.add_argument_group("Google Artifact Registry (--provider gcp)")
     gcp.add_argument("--location", help="e.g. us-central1, europe-west1, or the multi-region us/europe/asia")
@@ -80,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_argument("--key-file", metavar="PATH", help="a service-account key (--auth service-account-key)")
     out = setup.add_argument_group("what to write")
     out.add_argument("--store", choices=STORES, default="uv", help="where the secret is kept (default: uv)")
-    out.add_argument("--scope", choices=SCOPES, default="project", help="project files or ~/.config/uv/uv.toml")
+    out.add_argument("--scope", choices=SCOPES,
+                     help="project files or ~/.config/uv/uv.toml (default: project, or where the index is configured)")
     out.add_argument("--targets", default="uv", metavar="uv[,pip][,twine]", help="the tools to configure")
     out.add_argument("--project-dir", default=".", metavar="DIR")
     out.add_argument("--publish", action="store_true", help="also configure uploads (publish-url)")
@@ -97,9 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "different file)")
 
     undo = commands.add_parser("undo", help="restore the files and secrets a change replaced")
-    undo.add_argument("id", nargs="?", metavar="ID", help="the backup to restore (default: the latest)")
+    undo.add_argument("id", nargs="?", metavar="ID",
+                      help="the backup to restore, as `undo --list` shows it (default: the latest change not undone)")
     undo.add_argument("--list", action="store_true", help="list the backups")
-    undo.add_argument("--yes", action="store_true", help="restore without asking")
+    undo.add_argument("--purge", action="store_true",
+                      help="delete backup sets (and the old secrets in them) instead of restoring one")
+    undo.add_argument("--older-than", type=float, metavar="DAYS", help="with --purge: only sets older than DAYS")
+    undo.add_argument("--yes", action="store_true", help="restore (or purge) without asking")
 
     rotate = commands.add_parser(
         "rotate", help="replace an index's secret where it is stored; nothing else changes", epilog=_EPILOG,
@@ -135,6 +142,7 @@ def main() -> None:
 def run(argv: list[str]) -> int:
     """Run one command; every user-caused problem becomes one sentence and an exit code."""
     try:
+        _recover(argv)
         return _main(argv)
     except UserError as err:
         print(f"error: {_mask(str(err))}", file=sys.stderr)
@@ -142,9 +150,31 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing more was written.", file=sys.stderr)
         return 130
+    except OSError as err:
+        from .fileio import describe_os_error
+
+        print(f"error: {_mask(describe_os_error(err))}", file=sys.stderr)
+        return EXIT_APPLY
     except Exception:
         _report_crash()
         return 70
+
+
+def _recover(argv: list[str]) -> None:
+    """Every command (and the wizard) starts by rolling back a change a kill cut short."""
+    if any(a in ("--help", "-h", "--version") for a in argv):
+        return
+    from .journal import recover
+
+    try:
+        sentence = recover()
+    except UserError as err:
+        if argv[:1] == ["undo"] and "--list" in argv:  # the list shows what is left to recover
+            print(f"warning: {_mask(str(err))}", file=sys.stderr)
+            return
+        raise
+    if sentence:
+        print(f"note: {sentence}", file=sys.stderr)
 
 
 def _mask(text: str) -> str:
@@ -203,25 +233,47 @@ def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Dr
         if value:
             fields[name] = value
 
+    joined = None if fields else _configured_index(args.index, project_dir)
+    provider = args.provider or "generic"
+    if joined is not None:
+        # A teammate's first run: the index is configured; only their credentials are missing.
+        if args.provider and args.provider != joined.provider:
+            raise UserError(
+                f"The configured index {args.index!r} is a {joined.provider} index, not --provider "
+                f"{args.provider}: drop --provider, or give --url."
+            )
+        fields, provider = dict(joined.fields), joined.provider
     secret, minted = (
-        read_secret(args, provider=args.provider, auth=args.auth, fields=fields) if need_secret else (None, None)
+        read_secret(args, provider=provider, auth=args.auth, fields=fields) if need_secret else (None, None)
     )
     return Draft(
-        provider=args.provider,
+        mode="join" if joined is not None else "setup",
+        provider=provider,
         fields=fields,
         index_name=args.index,
         auth=args.auth,
-        username=args.username or "",
+        username=args.username or (joined.username if joined is not None and joined.auth == args.auth else ""),
         secret=secret,
         key_file=args.key_file or "",
         store=args.store,
-        scope=args.scope,
+        scope=args.scope or (joined.scope if joined is not None else "project"),
         targets=targets,
-        publish=args.publish,
+        publish=args.publish or (joined is not None and joined.publish),
         project_dir=project_dir,
         validate=not args.no_validate,
         minted=minted,
     )
+
+
+def _configured_index(name: str, project_dir):
+    """The join draft for the index ``name`` the project or user config already names, or None."""
+    from . import join
+    from .discover import discover
+
+    for index in join.joinable(discover(project_dir)):
+        if index.name == name:
+            return join.draft_for(index, project_dir)
+    return None
 
 
 def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: dict):
@@ -243,6 +295,9 @@ def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: d
         if value is None:
             raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
         secret = secret_from(value, source=f"${args.token_env}")
+        from . import userpath
+
+        userpath.withhold(args.token_env)  # uv, keyring and friends never see it
     elif args.key_file:
         if provider != "gcp":
             raise UserError("--key-file is a Google service-account key: it goes with --provider gcp.")
@@ -279,8 +334,14 @@ def _setup(args) -> int:
     draft = draft_from_args(args)
     plan = build_plan(draft)
     snippets = _snippets(draft, args.emit or ())  # built first: a snippet that cannot be made stops before any write
+    if args.write_snippets:
+        from .snippets import file_change
+
+        # Part of the one transaction: a snippet file that may not be written stops it before any
+        # write, and `undo` takes the snippets back with the rest.
+        plan.changes.extend(file_change(snip, draft.project_dir) for snip in snippets)
     code = _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
-    return _emit(draft, snippets, args) if code == EXIT_OK and snippets else code
+    return _emit(draft, snippets, args, written=True) if code == EXIT_OK and snippets else code
 
 
 def _snippets(draft, kinds) -> list:
@@ -289,7 +350,7 @@ def _snippets(draft, kinds) -> list:
     return [snippet(draft, kind) for kind in dict.fromkeys(kinds)]
 
 
-def _emit(draft, snippets, args) -> int:
+def _emit(draft, snippets, args, *, written: bool = False) -> int:
     """Print the snippets (a lone one exactly as its file would hold it); write them only when asked."""
     from .paths import shown
 
@@ -300,7 +361,7 @@ def _emit(draft, snippets, args) -> int:
         print(snip.text, end="")
         for note in snip.notes:
             print(f"note: {note}", file=sys.stderr)
-    if args.write_snippets and not args.dry_run:
+    if args.write_snippets and not args.dry_run and not written:
         from .apply import run_transaction
         from .snippets import file_change
 
@@ -364,9 +425,20 @@ def _doctor(args) -> int:
     if not fixable:
         print("No finding has a fix ar-wizard can apply; follow the fixes above.", file=sys.stderr)
         return EXIT_OK if report.healthy else EXIT_VALIDATION
-    for check in fixable:
+    # One fix at a time, each planned from the files as the previous one left them: a finding
+    # the offline checks can see is looked up again after every fix (an earlier fix may have
+    # fixed it, or changed the line it edits); one only the live check finds keeps its fixer,
+    # which reads the files when it is called.
+    offline_keys = {(c.id, c.subject) for c in doctor.diagnose(project_dir, offline=True).findings if c.fixer}
+    for n, original in enumerate(fixable):
+        key = (original.id, original.subject)
+        check = original
+        if n and key in offline_keys:
+            now = {(c.id, c.subject): c for c in doctor.diagnose(project_dir, offline=True).findings if c.fixer}
+            if key not in now:
+                continue  # the fixes before this one fixed it too
+            check = now[key]
         print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
-        # Built now, from the files as the previous fix left them.
         plan = check.fixer()
         if plan.draft.minted is not None:
             from .mint import describe
@@ -394,6 +466,14 @@ def _carry_out(draft, plan, args, *, label: str) -> int:
             print("Nothing was written.", file=sys.stderr)
             return EXIT_VALIDATION
         print(f"ok: {verdict.message} ({verdict.seconds * 1000:.0f} ms)", file=sys.stderr)
+        if verdict.unasked and not draft.authenticate_always and draft.mode == "setup" and "uv" in draft.targets:
+            from dataclasses import replace
+
+            from .plan import build_plan
+
+            # The server never asks, so uv must be told to send the credentials with every request.
+            draft = replace(draft, authenticate_always=True)
+            plan = build_plan(draft)
 
     dry_run = getattr(args, "dry_run", False)
     if dry_run or not args.yes:
@@ -425,6 +505,8 @@ def _print_plan(plan) -> None:
 def _print_result(result, next_steps: list[str]) -> None:
     from .paths import shown
 
+    if result.recovered:
+        print(f"note: {result.recovered}", file=sys.stderr)
     for path in result.written:
         print(f"wrote   {shown(path)}")
     for path in result.unchanged:
@@ -449,35 +531,80 @@ def _confirm(question: str) -> bool:
 
 
 def _undo(args) -> int:
-    from .apply import list_backups, undo
+    from .apply import latest_undoable, list_backups, undo
+    from .backups import check_id
 
-    backups = list_backups()
+    if args.purge:
+        return _purge(args)
+    if args.older_than is not None:
+        raise UserError("--older-than goes with --purge: add --purge to delete old backup sets.")
     if args.list:
+        backups = list_backups()
         if not backups:
             print("No backups yet.")
         for b in backups:
-            state = f"  (undone by {b.undone_by})" if b.undone_by else ""
-            print(f"{b.id}  {b.created}  {b.label}{state}")
+            notes = []
+            if b.status == "interrupted":
+                notes.append("interrupted: rolled back when ar-wizard next runs")
+            if b.undoes:
+                notes.append(f"undid {b.undoes}")
+            if b.undone_by:
+                notes.append(f"undone by {b.undone_by}")
+            if b.holds_secrets:
+                notes.append("holds old secrets: `ar-wizard undo --purge` deletes it")
+            print(f"{b.id}  {b.created}  {b.label}" + "".join(f"  ({n})" for n in notes))
             for f in b.files:
                 print(f"    file    {f}")
             for s in b.secrets:
                 print(f"    secret  {s}")
         return EXIT_OK
+    target = check_id(args.id) if args.id else latest_undoable()
+    if target is None:
+        raise UserError("There is nothing (left) to undo: every ar-wizard change recorded here is undone.")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError("No terminal to ask for confirmation: add --yes to undo.")
-        target = args.id or next((b.id for b in backups if not b.undone_by), None)
-        if target is None:
-            raise UserError("There is nothing to undo: no ar-wizard change has been recorded here.")
         if not _confirm(f"Restore every file and secret from backup {target}?"):
             print("Nothing was changed.")
             return EXIT_OK
-        args.id = target
-    result = undo(args.id)
+    result = undo(target)
     from .paths import shown
 
+    if result.recovered:
+        print(f"note: {result.recovered}", file=sys.stderr)
     for path in result.written:
         print(f"restored {shown(path)}")
+    for path in result.removed:
+        print(f"removed  {shown(path)} (it did not exist before)")
     for summary in result.secrets:
         print(f"restored {summary}")
+    for summary in result.secrets_removed:
+        print(f"removed  {summary} (there was none before)")
+    print(f"undone   {target} (as backup {result.backup_id}; `ar-wizard undo` again goes one change further back)")
+    return EXIT_OK
+
+
+def _purge(args) -> int:
+    from .apply import purge, purge_sets
+
+    if args.id or args.list:
+        raise UserError("--purge deletes backup sets by age: drop the ID and --list (see `ar-wizard undo --list`).")
+    if args.older_than is not None and args.older_than < 0:
+        raise UserError("--older-than takes a number of days, 0 or more.")
+    doomed = purge(args.older_than)
+    if not doomed:
+        print("No backup sets to delete.")
+        return EXIT_OK
+    with_secrets = sum(1 for b in doomed if b.holds_secrets)
+    question = (f"Delete {len(doomed)} backup set(s) ({with_secrets} holding old secrets)? "
+                "Their changes can no longer be undone.")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("No terminal to ask for confirmation: add --yes to delete the backup sets.")
+        if not _confirm(question):
+            print("Nothing was deleted.")
+            return EXIT_OK
+    purge_sets([b.id for b in doomed])
+    for b in doomed:
+        print(f"deleted  {b.id}  {b.label}" + ("  (held old secrets)" if b.holds_secrets else ""))
     return EXIT_OK

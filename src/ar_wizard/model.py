@@ -113,6 +113,8 @@ class Draft:
     scope: str = "project"
     targets: tuple[str, ...] = ("uv",)
     publish: bool = False
+    #: the server never asks for credentials (the live check saw it): uv must send them unasked
+    authenticate_always: bool = False
     project_dir: Path = field(default_factory=Path.cwd)
     validate: bool = True
     #: rotation: the index as it is set up now (a ``rotate.Existing``)

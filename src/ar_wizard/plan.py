@@ -37,11 +37,13 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
     urls = provider.urls(draft.fields)
     username = draft.username or provider.default_username(draft.auth) or ""
     if not username:
-        raise UserError("No username given: pass --username (the one the registry gave with the token).")
+        raise UserError("No username given: pass --username (the one the registry gave with the token).",
+                        in_wizard="No username given: type it in Username on the Auth screen.")
     if draft.auth == "service-account-key" and draft.provider != "gcp":
         raise UserError("--auth service-account-key is for Google Artifact Registry (--provider gcp) only.")
     if need_secret and draft.stores_secret and draft.secret is None:
-        raise UserError("No secret given: pass it with --password-stdin or --token-env VAR.")
+        raise UserError("No secret given: pass it with --password-stdin or --token-env VAR.",
+                        in_wizard="No secret given: type or paste it on the Credentials screen.")
     return Resolved(
         simple_url=urls.simple,
         upload_url=urls.upload,
@@ -111,12 +113,21 @@ def _check_store_tools(draft: Draft, r: Resolved) -> None:
             raise UserError(problems[0].message + fix)
     if r.keyring:
         keyring_cli.executable()
+    if r.keyring and "pip" in draft.targets:
+        from .credentials import pip_cli
+
+        problem = pip_cli.keyring_provider_problem(draft.project_dir)
+        if problem:
+            raise UserError(f"{problem[0]}: run `{problem[1]}`, or choose --store netrc, which every pip reads.",
+                            in_wizard=f"{problem[0]}: run `{problem[1]}`, or choose ~/.netrc, which every pip reads.")
     if draft.stores_secret and draft.store == "uv":
-        uv_store.check_available()
+        uv_store.check_available(r.simple_url)
         if urlsplit(r.simple_url).scheme != "https" and not _is_local(r.simple_url):
             raise UserError(
                 "uv's credential store only accepts https URLs for hosts other than localhost: "
-                "use an https index URL or --store netrc."
+                "use an https index URL or --store netrc.",
+                in_wizard="uv's credential store only accepts https URLs for hosts other than localhost: "
+                "choose ~/.netrc as the store, or an https index URL.",
             )
 
 
@@ -164,7 +175,9 @@ def uv_config_path(draft: Draft) -> Path:
     if not path.exists():
         raise UserError(
             f"{draft.project_dir} has no pyproject.toml: run `uv init` there first, pass "
-            "--project-dir, or use --scope user."
+            "--project-dir, or use --scope user.",
+            in_wizard=f"{draft.project_dir} has no pyproject.toml: run `uv init` there first, or choose "
+            "'Every project of mine' on the Registry screen.",
         )
     return path
 
@@ -185,6 +198,7 @@ def _uv_config_change(draft: Draft, r: Resolved) -> FileChange:
             url=with_userinfo(r.simple_url, r.username) if r.keyring else r.simple_url,
             publish_url=r.upload_url if r.publish else None,
             keyring_subprocess=r.keyring,
+            authenticate="always" if draft.authenticate_always else None,
         )
 
     return edit_file(path, edit, summary=f"index {draft.index_name!r} for uv")

@@ -1,4 +1,19 @@
-"""Live checks: does the index answer, with these credentials, like a package index?"""
+"""Live checks: does the index answer, with these credentials, like a package index?
+
+A check asks the way a client does, anonymous first, then with the credentials, and
+reads the pair (DESIGN.md, "How real servers and clients behave"):
+
+- 401 without credentials: the server asks for them; the authenticated answer decides.
+- a redirect (sign-in, SSO) or a page that is not an index without credentials: the
+  server never asks, so uv and pip must send the credentials unasked (``unasked``).
+- an index both ways: the root is public; a project page it lists, and one of that
+  page's files, decide. Where everything is served to anyone, only a login endpoint
+  (devpi's) can tell a right password from a wrong one; elsewhere the verdict is
+  "could not be verified", never "accepted".
+
+Where uv is on PATH the real uv then resolves a listed project with the candidate
+credentials and a throwaway config: its verdict wins, and this probe says why.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +21,20 @@ import base64
 import socket
 import ssl
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit
 
-from . import providers
+from . import providers, userpath
 from .model import Draft, Secret, mask
 
 TIMEOUT = 15.0
 clock = time.monotonic  # latency is measured with this; the screenshots pin it
+# What uv asks for: PEP 691 JSON first, PEP 503 HTML after.
 _ACCEPT = (
     "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
     "text/html;q=0.01"
 )
+_READ = 262144  # enough of a page to find a project and a file in it
 
 
 @dataclass(frozen=True)
@@ -28,10 +45,14 @@ class Verdict:
     status: int | None = None
     seconds: float = 0.0
     projects: tuple[str, ...] = ()  # a few names the index lists, to try an install with
+    #: the server never asks for credentials (no 401): uv and pip must send them unasked
+    unasked: bool = False
+    #: nothing could tell a right secret from a wrong one (a public index, an empty one)
+    unverifiable: bool = False
 
 
 def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
-    """Check the draft's credential against its index, the way uv will use it."""
+    """Check the draft's credential against its index, the way uv and pip will use it."""
     from .plan import resolve
 
     r = resolve(draft)
@@ -41,15 +62,11 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         from .credentials import keyring_cli
 
         # The same call uv makes with keyring-provider = "subprocess".
-        secret = keyring_cli.read(r.simple_url, r.username)
+        answer = keyring_cli.ask(r.simple_url, r.username)
+        secret = answer.secret
         if secret is None:
-            return Verdict(
-                False,
-                f"`keyring get {r.simple_url} {r.username}` returned nothing: store the password "
-                "with `keyring set`, or install the registry's keyring plugin next to keyring.",
-                r.simple_url,
-            )
-    return check_index(
+            return Verdict(False, _keyring_said_nothing(r.simple_url, r.username, answer.reason, provider), r.simple_url)
+    verdict = check_index(
         r.simple_url,
         r.username,
         secret,
@@ -58,85 +75,444 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         ),
         timeout=timeout,
     )
+    if verdict.ok and verdict.unasked and "pip" in draft.targets and (
+        not draft.stores_secret or draft.store not in ("netrc", "file")
+    ):
+        return replace(
+            verdict,
+            ok=False,
+            message=f"{verdict.message} pip sends only credentials it has before asking (~/.netrc, or inline in "
+            "pip.conf), never ones from the keyring or uv's store, to a server that does not ask: "
+            "use --store netrc (or --store file).",
+        )
+    if verdict.ok and verdict.projects:
+        return confirm_with_uv(
+            verdict, r.simple_url, r.username, None if r.keyring else secret, keyring=r.keyring, timeout=timeout
+        )
+    return verdict
 
 
-def check_index(url: str, username: str, secret: Secret | None, *, explain, timeout: float = TIMEOUT) -> Verdict:
+def _keyring_said_nothing(url: str, username: str, reason: str, provider) -> str:
+    """Why `keyring get` had no password: the plugin's own words, and how to sign in to its cloud."""
+    said = f" It said: {reason.rstrip('.')}." if reason else ""
+    if provider.keyring_plugin and provider.sign_in:
+        fix = f"sign in with `{provider.sign_in}`, then check again"
+    elif provider.keyring_plugin:
+        fix = "sign in to the registry's cloud, then check again"
+    else:
+        fix = "store the password with `keyring set`, or install the registry's keyring plugin next to keyring"
+    return f"`keyring get {url} {username}` returned nothing.{said} Fix: {fix}."
+
+
+# -- the probe -----------------------------------------------------------------------
+
+
+class _Unreachable(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One HTTP answer, redirects other than a trailing slash not followed."""
+
+    url: str
+    status: int
+    content_type: str = ""
+    body: bytes = b""
+    location: str = ""  # where a redirect points, made absolute
+    devpi: bool = False  # devpi names itself in X-Devpi-* headers
+
+    @property
+    def kind(self) -> str:
+        """``index``, ``redirect``, ``sign-in``, ``empty`` (an HTML page with no project links) or ``other``."""
+        if 300 <= self.status < 400:
+            return "redirect"
+        if self.status != 200:
+            return "other"
+        if "json" in self.content_type:
+            return "index" if "vnd.pypi.simple" in self.content_type and _json_index(self.body) else "other"
+        if "html" not in self.content_type:
+            return "other"
+        lowered = self.body.lower()
+        if b'type="password"' in lowered or b"type='password'" in lowered or b"type=password" in lowered:
+            return "sign-in"
+        return "index" if _anchors(self.body) else "empty"
+
+
+def _json_index(body: bytes) -> dict | None:
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and ("projects" in data or "files" in data) else None
+
+
+def _anchors(body: bytes) -> list[tuple[str, str]]:
+    """``(href, text)`` of every link in an HTML page."""
+    import re
+
+    found = re.findall(rb"<a\b[^>]*\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>\s*([^<]*?)\s*</a>", body, flags=re.I)
+    return [(h.decode("utf-8", "replace"), t.decode("utf-8", "replace")) for h, t in found]
+
+
+def _basic(username: str, secret: Secret) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{secret.reveal()}".encode()).decode()
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
+
+
+def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _READ) -> _Answer:
+    """GET ``url``; a redirect that only adds or drops the trailing slash is followed, no other."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "ar-wizard"})
-    if secret is not None:
-        token = base64.b64encode(f"{username}:{secret.reveal()}".encode()).decode()
-        # Unredirected: a redirect to another host (a sign-in page) must not receive the password.
-        request.add_unredirected_header("Authorization", f"Basic {token}")
-    host = urlsplit(url).hostname or url
-    started = clock()
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-            final_url = response.geturl()
-            content_type = response.headers.get("Content-Type", "")
-            body = response.read(65536)
-    except urllib.error.HTTPError as err:
-        return Verdict(False, explain(err.code), url, err.code, clock() - started)
-    except urllib.error.URLError as err:
-        return Verdict(False, _network_problem(err.reason, host, url, timeout), url, None, clock() - started)
-    except (TimeoutError, socket.timeout):
-        return Verdict(False, _timed_out(host, timeout), url, None, clock() - started)
-    except (OSError, ValueError) as err:
-        return Verdict(False, _network_problem(err, host, url, timeout), url, None, clock() - started)
-    seconds = clock() - started
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None  # urllib then raises HTTPError with the 3xx, which is read below
 
-    if urlsplit(final_url).hostname != urlsplit(url).hostname:
-        return Verdict(
-            False,
-            f"{url} redirected to {urlsplit(final_url).hostname}, which looks like a sign-in page, "
-            "not a package index: check the URL, or whether the registry needs a different token.",
+    opener = urllib.request.build_opener(NoRedirect)
+    host = urlsplit(url).hostname or url
+    for _ in range(5):
+        request = urllib.request.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "ar-wizard"})
+        if authorization:
+            request.add_unredirected_header("Authorization", authorization)
+        try:
+            try:
+                response = opener.open(request, timeout=timeout)
+            except urllib.error.HTTPError as err:
+                response = err
+            with response:
+                status = response.status if hasattr(response, "status") and response.status else response.code
+                headers = response.headers
+                body = response.read(read) if read else b""
+        except urllib.error.URLError as err:
+            raise _Unreachable(_network_problem(err.reason, host, url, timeout)) from None
+        except (TimeoutError, socket.timeout):
+            raise _Unreachable(_timed_out(host, timeout)) from None
+        except (OSError, ValueError) as err:
+            raise _Unreachable(_network_problem(err, host, url, timeout)) from None
+        location = urljoin(url, headers.get("Location", "")) if 300 <= status < 400 else ""
+        if location and _same_origin(location, url) and (
+            urlsplit(location).path.rstrip("/") == urlsplit(url).path.rstrip("/")
+        ):
+            url = location
+            continue
+        return _Answer(
             url,
             status,
-            seconds,
+            headers.get("Content-Type", ""),
+            body,
+            location,
+            any(k.lower().startswith("x-devpi-") for k in headers.keys()),
         )
-    if not _looks_like_index(content_type, body):
+    raise _Unreachable(f"{url} redirects in a loop: check the URL.")
+
+
+def check_index(url: str, username: str, secret: Secret | None, *, explain, timeout: float = TIMEOUT) -> Verdict:
+    """Ask ``url`` without credentials, then with them, and read the pair."""
+    started = clock()
+    authorization = _basic(username, secret) if secret is not None else None
+    try:
+        anonymous = _fetch(url, None, timeout)
+        authenticated = _fetch(url, authorization, timeout) if authorization else anonymous
+        verdict = _read_root(url, username, secret, anonymous, authenticated, explain, timeout)
+    except _Unreachable as err:
+        return Verdict(False, err.message, url, None, clock() - started)
+    return replace(verdict, seconds=clock() - started)
+
+
+def _read_root(url, username, secret, anonymous: _Answer, authenticated: _Answer, explain, timeout) -> Verdict:
+    refused = _refusal(url, username, anonymous, authenticated, explain)
+    if refused is not None:
+        return refused
+    projects = _projects(authenticated)
+    if anonymous.status == 401 and authenticated.kind in ("index", "empty"):
+        return _accepted(url, username, projects)
+    if authenticated.kind == "empty":
+        return _unverifiable(url, "this index lists no projects, so nothing shows that the credentials reach "
+                                  "packages: publish one, or check the URL")
+    if anonymous.kind == "index":
+        return _read_public_root(url, username, secret, anonymous, authenticated, explain, timeout)
+    return _accepted(url, username, projects, unasked=_never_asks(anonymous))
+
+
+def _refusal(url, username, anonymous: _Answer, answer: _Answer, explain) -> Verdict | None:
+    """The verdict when ``answer`` (with credentials) is not an index page, or None when it is one."""
+    kind = answer.kind
+    if kind == "redirect":
+        target = urlsplit(answer.location)
+        if not _same_origin(answer.location, url):
+            message = (
+                f"{url} redirected to {target.hostname}, which looks like a sign-in page, not a package index: "
+                f"the credentials for {username!r} were not accepted; check them, and whether the registry "
+                "needs a different token."
+            )
+        else:
+            message = (
+                f"{url} redirected to {target.path}, a sign-in page, instead of answering: the credentials "
+                f"for {username!r} were not accepted; check the username and the password or token."
+            )
+        return Verdict(False, message, url, answer.status)
+    if answer.status >= 400 or answer.status < 200:
+        if answer.status == 403 and anonymous.status == 403 and answer is not anonymous:
+            message = (
+                f"{url} refused the credentials for {username!r} (403). It answers 403 without credentials "
+                "too, so it does not tell a wrong password from a missing permission: check the username "
+                "and the password or token first, then that this user may read the index."
+            )
+            return Verdict(False, message, url, 403)
+        return Verdict(False, explain(answer.status), url, answer.status)
+    if kind == "sign-in":
         return Verdict(
             False,
-            f"{url} answered, but not with a package index ({content_type or 'no content type'}): "
+            f"{url} answered with a sign-in page, not a package index: the credentials for {username!r} "
+            "were not accepted.",
+            url,
+            answer.status,
+        )
+    if kind == "other":
+        return Verdict(
+            False,
+            f"{url} answered, but not with a package index ({answer.content_type or 'no content type'}): "
             "check that the URL is the registry's PEP 503 'simple' URL.",
             url,
-            status,
-            seconds,
+            answer.status,
         )
+    return None
+
+
+def _never_asks(anonymous: _Answer) -> bool:
+    """Without credentials the server answered something other than a 401 challenge."""
+    return anonymous.status != 401
+
+
+def _describe(anonymous: _Answer) -> str:
+    if anonymous.kind == "redirect":
+        return f"a redirect to {urlsplit(anonymous.location).path or anonymous.location}"
+    if anonymous.kind == "sign-in":
+        return "a sign-in page"
+    return f"HTTP {anonymous.status}"
+
+
+def _accepted(url: str, username: str, projects, *, unasked: bool = False, how: str = "", status: int = 200) -> Verdict:
+    message = f"{url} accepted the credentials for {username!r}{how}."
+    if unasked:
+        message += (
+            " It never asks for credentials (without them it answers with something other than a 401), "
+            "so uv must send them unasked: the uv index gets authenticate = \"always\"."
+        )
+    return Verdict(True, message, url, status, projects=tuple(projects), unasked=unasked)
+
+
+def _unverifiable(url: str, why: str) -> Verdict:
     return Verdict(
-        True, f"{url} accepted the credentials for {username!r}.", url, status, seconds, _projects(body, content_type)
+        False,
+        f"{url} could not be verified: {why}. Nothing was accepted; pass --no-validate to write the "
+        "credentials anyway.",
+        url,
+        200,
+        unverifiable=True,
     )
 
 
-def _projects(body: bytes, content_type: str, limit: int = 5) -> tuple[str, ...]:
+def _read_public_root(url, username, secret, anonymous, authenticated, explain, timeout) -> Verdict:
+    """The root answers anyone: a project page it lists, and one of its files, decide."""
+    pages = _project_pages(anonymous)
+    if not pages:
+        return _unverifiable(url, "this index lists no projects, and its list is public, so any password "
+                                  "would pass: publish a package, then check again")
+    name, page = pages[0]
+    projects = _projects(authenticated)
+    authorization = _basic(username, secret) if secret is not None else None
+    anonymous_page = _fetch(page, None, timeout)
+    page_answer = _fetch(page, authorization, timeout) if authorization else anonymous_page
+    refused = _refusal(page, username, anonymous_page, page_answer, explain)
+    if refused is not None:
+        return replace(refused, url=url)
+    how = f" (its project list is public; the page of {name!r} is not)"
+    if anonymous_page.status == 401:
+        return _accepted(url, username, projects, how=how)
+    if anonymous_page.kind != "index":
+        return _accepted(url, username, projects, how=how, unasked=True)
+    files = _file_links(page_answer)
+    if files:
+        anonymous_file = _fetch(files[0], None, timeout, read=0)
+        file_answer = _fetch(files[0], authorization, timeout, read=0) if authorization else anonymous_file
+        if file_answer.status >= 400 or (file_answer.kind == "redirect" and _same_origin(file_answer.location, url)):
+            refused = _refusal(files[0], username, anonymous_file, file_answer, explain)
+            return replace(refused, url=url) if refused else Verdict(False, explain(file_answer.status), url)
+        how = f" (its project pages are public; the files of {name!r} are not)"
+        if anonymous_file.status == 401:
+            return _accepted(url, username, projects, how=how)
+        if anonymous_file.status >= 300:
+            return _accepted(url, username, projects, how=how, unasked=True)
+    if authenticated.devpi and secret is not None:
+        return _devpi_login(url, username, secret, projects, timeout)
+    return _unverifiable(url, "it serves its packages to anyone, so a wrong password would pass too, and it "
+                              "offers no way to check one")
+
+
+def _devpi_login(url: str, username: str, secret: Secret, projects, timeout: float) -> Verdict:
+    """devpi serves a world-readable index to anyone; its login endpoint checks the password."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    parts = urlsplit(url)
+    # /USER/INDEX/+simple/ → the server's root is above USER/INDEX
+    prefix = parts.path.split("/+simple")[0].rstrip("/").rsplit("/", 2)[0]
+    login = f"{parts.scheme}://{parts.netloc}{prefix}/+login"
+    body = json.dumps({"user": username, "password": secret.reveal()}).encode()
+    request = urllib.request.Request(
+        login, data=body, method="POST", headers={"Content-Type": "application/json", "Accept": "application/json"}
+    )
+    host = parts.hostname or url
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    except urllib.error.URLError as err:
+        raise _Unreachable(_network_problem(err.reason, host, login, timeout)) from None
+    except (TimeoutError, socket.timeout):
+        raise _Unreachable(_timed_out(host, timeout)) from None
+    if status == 200:
+        return _accepted(url, username, projects, how=" (devpi's login; the index itself is readable by anyone)")
+    if status == 401:
+        return Verdict(
+            False,
+            f"devpi at {parts.netloc} rejected the password for {username!r} at its login (401): check the "
+            "username and the password.",
+            url,
+            401,
+        )
+    return _unverifiable(url, f"it serves its packages to anyone, and devpi's login answered HTTP {status}")
+
+
+def _project_pages(answer: _Answer) -> list[tuple[str, str]]:
+    """``(name, absolute URL)`` of the project pages an index root lists."""
+    if "json" in answer.content_type:
+        data = _json_index(answer.body) or {}
+        names = [p.get("name", "") for p in data.get("projects", []) if isinstance(p, dict)]
+        return [(n, urljoin(answer.url, _normalise(n) + "/")) for n in names if n]
+    return [(text or href, urljoin(answer.url, href)) for href, text in _anchors(answer.body)
+            if not href.startswith(("#", "mailto:"))]
+
+
+def _file_links(answer: _Answer) -> list[str]:
+    if "json" in answer.content_type:
+        data = _json_index(answer.body) or {}
+        return [urljoin(answer.url, f["url"]) for f in data.get("files", []) if isinstance(f, dict) and f.get("url")]
+    return [urljoin(answer.url, href.split("#")[0]) for href, _ in _anchors(answer.body)]
+
+
+def _normalise(name: str) -> str:
     import re
 
-    if "json" in content_type:
-        import json
+    return re.sub(r"[-_.]+", "-", name).lower()
 
+
+def _projects(answer: _Answer, limit: int = 5) -> tuple[str, ...]:
+    return tuple(name for name, _ in _project_pages(answer)[:limit])
+
+
+# -- the real uv -----------------------------------------------------------------------
+
+# uv settings from the environment that would point the check at other indexes or credentials.
+_UV_SETTINGS = ("UV_INDEX", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS",
+                "UV_KEYRING_PROVIDER", "UV_NO_INDEX", "UV_OFFLINE", "UV_CONFIG_FILE", "UV_NO_CONFIG")
+
+
+def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | None, *, keyring: bool,
+                    timeout: float = TIMEOUT) -> Verdict:
+    """Resolve a project the index lists with the real uv, the candidate credentials and a throwaway
+    config; uv's verdict wins. ``keyring``: uv asks `keyring get` itself, as it will after setup."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    uv = userpath.which("uv")
+    if uv is None:
+        return verdict
+    from .plan import with_userinfo
+
+    project = verdict.projects[0]
+    started = clock()
+    with tempfile.TemporaryDirectory(prefix="ar-wizard-check-") as tmp:
+        config = Path(tmp, "uv.toml")
+        lines = ['keyring-provider = "subprocess"'] if keyring else []
+        lines += [
+            "[[index]]",
+            'name = "candidate"',
+            f"url = {json.dumps(with_userinfo(url, username) if keyring else url)}",
+            "default = true",
+        ]
+        if verdict.unasked:
+            lines.append('authenticate = "always"')
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        Path(tmp, "netrc").write_text("", encoding="utf-8")
+        env = {k: v for k, v in userpath.child_env().items() if k not in _UV_SETTINGS}
+        env |= {
+            # Only the candidate credentials: no netrc entry or uv-store login can stand in for them.
+            "NETRC": str(Path(tmp, "netrc")),
+            "UV_CREDENTIALS_DIR": str(Path(tmp, "credentials")),
+            "UV_HTTP_TIMEOUT": str(max(1, round(timeout))),
+            "UV_PYTHON_DOWNLOADS": "never",
+        }
+        if secret is not None:
+            env |= {"UV_INDEX_CANDIDATE_USERNAME": username, "UV_INDEX_CANDIDATE_PASSWORD": secret.reveal()}
+        argv = [uv, "pip", "compile", "-", "--config-file", str(config), "--no-cache", "--no-deps",
+                "--no-header", "--quiet", "--python", sys.executable]
         try:
-            return tuple(p["name"] for p in json.loads(body).get("projects", [])[:limit])
-        except (ValueError, AttributeError, KeyError, TypeError):
-            return ()
-    names = re.findall(rb"<a\b[^>]*>\s*([^<\s]+)\s*</a>", body, flags=re.IGNORECASE)
-    return tuple(n.decode("utf-8", "replace") for n in names[:limit])
+            proc = subprocess.run(argv, input=project + "\n", capture_output=True, text=True, cwd=tmp, env=env,
+                                  timeout=timeout * 4)
+        except subprocess.TimeoutExpired:
+            return replace(verdict, ok=False, message=f"uv did not resolve {project} from {url} within "
+                                                      f"{timeout * 4:.0f} s: check the network and try again.")
+        except OSError as err:
+            return replace(verdict, message=verdict.message + f" (uv could not be run to confirm it: {err.strerror})")
+    seconds = verdict.seconds + clock() - started
+    if proc.returncode == 0:
+        return replace(verdict, message=verdict.message + f" uv resolved {project} from it.", seconds=seconds)
+    detail = _uv_error(proc.stderr)
+    return replace(
+        verdict,
+        ok=False,
+        seconds=seconds,
+        message=f"uv could not resolve {project} from {url} with the credentials for {username!r}: {detail} "
+        f"(the check without uv said: {verdict.message})",
+    )
+
+
+def _uv_error(stderr: str) -> str:
+    """uv's error in one line: its `error:` line and the causes under it."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    picked = [line.removeprefix("error: ").removeprefix("Caused by: ") for line in lines
+              if line.startswith(("error:", "Caused by:", "×", "╰─▶")) or "because" in line]
+    text = " ".join((picked or lines[-1:]) or ["no output"])
+    return mask(text.replace("╰─▶ ", "").replace("× ", ""))
 
 
 def prove_with_uv(draft: Draft, package: str, *, timeout: float = 120) -> Verdict:
     """Resolve ``package`` with the real uv and the files just written, as the user will."""
-    import os
-    import shutil
     import subprocess
 
     from .plan import resolve
 
     r = resolve(draft)
-    uv = shutil.which("uv")
+    uv = userpath.which("uv")
     if uv is None:
         return Verdict(False, "uv is not on PATH, so the check could not run: install uv first.", r.simple_url)
-    env = dict(os.environ)
+    env = userpath.child_env()
     if draft.store == "env" and draft.stores_secret:
         from .targets import env_file
 
@@ -165,15 +541,6 @@ def prove_with_uv(draft: Draft, package: str, *, timeout: float = 120) -> Verdic
         return Verdict(False, f"uv resolved {package}, but from another index than {r.simple_url}.", r.simple_url, seconds=seconds)
     detail = mask(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no output")
     return Verdict(False, f"uv could not resolve {package}: {detail}", r.simple_url, seconds=seconds)
-
-
-def _looks_like_index(content_type: str, body: bytes) -> bool:
-    if "vnd.pypi.simple" in content_type:
-        return True
-    if "html" in content_type:
-        lowered = body.lower()
-        return b"<a " in lowered or b"<body" in lowered or b"<html" in lowered
-    return False
 
 
 def _timed_out(host: str, timeout: float) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -38,6 +39,20 @@ class Provider:
     auth_methods: tuple[str, ...] = ("token", "keyring")
     #: (package, backend class) of the keyring plugin that mints this registry's tokens
     keyring_plugin: tuple[str, str] | None = None
+    #: the command that gives this machine the cloud credentials its keyring plugin mints from
+    sign_in = ""
+    #: what the username is, for a person choosing how to sign in
+    username_help = (
+        "The username the registry gave you with the token; for tokens without one (JFrog, GitLab "
+        "deploy tokens) the registry documents what to type."
+    )
+    #: what the secret is called here, and where a person gets one
+    secret_label = "Token or password"
+    secret_help = "A short-lived token is safer than a password: rotate it by running the wizard again."
+
+    def paste_help(self) -> str:
+        """Where a person finds the index URL to paste."""
+        return "e.g. the URL the registry's web page shows for pip or uv."
 
     def check_field(self, name: str, value: str) -> tuple[str, ...]:
         """Raise UserError when ``value`` cannot work for field ``name``; return warnings."""
@@ -106,14 +121,16 @@ def explain_status(status: int, *, url: str, username: str) -> str:
             "the token or password, or create a new token."
         )
     if status == 403:
+        # pypiserver and some Nexus setups answer 403 to a wrong password too: this is no proof of identity.
         return (
-            f"{url} accepted who {username!r} is but refused access (403): ask for read "
-            "permission on this repository, or check that the token's scopes include reading packages."
+            f"{url} refused access for {username!r} (403): check the password or token first (some "
+            "servers, such as pypiserver and Nexus, answer 403 to a wrong one), then ask for read permission "
+            "on this repository, or check that the token's scopes include reading packages."
         )
     if status == 404:
         return (
             f"Nothing was found at {url} (404): check the URL; a PEP 503 index URL usually ends "
-            "in /simple/."
+            "in /simple/ (devpi's: /USER/INDEX/+simple/)."
         )
     if status == 407:
         return (
@@ -128,18 +145,24 @@ def explain_status(status: int, *, url: str, username: str) -> str:
 def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
     """Refuse a URL that cannot work or would put a secret in a file; return warnings."""
     if not url:
-        raise UserError(f"The index URL is empty: give it with {flag}.")
-    parts = urlsplit(url)
+        raise UserError(f"The index URL is empty: give it with {flag}.",
+                        in_wizard="The index URL is empty: paste it, e.g. https://pypi.example.com/simple/.")
+    _check_url_characters(url, flag)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a bracketed host that is no IPv6 address
+        raise UserError(f"{flag} {url!r} is not a valid URL: check the host between the brackets.",
+                        in_wizard=f"{url!r} is not a valid URL: check the host between the brackets.") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UserError(
-            f"{flag} {url!r} is not an http(s) URL: give the full index URL, e.g. "
-            "https://host/simple/."
+            f"{flag} {url!r} is not an http(s) URL: give the full index URL, e.g. https://host/simple/.",
+            in_wizard=f"{url!r} is not an http(s) URL: type the full index URL, e.g. https://host/simple/.",
         )
     if parts.username or parts.password:
-        raise UserError(
-            f"{flag} contains credentials: remove 'user:password@' from the URL; the wizard "
-            "keeps the secret in a credential store instead of in a file."
-        )
+        why = ("remove 'user:password@' from the URL; the wizard keeps the secret in a credential store "
+               "instead of in a file.")
+        raise UserError(f"{flag} contains credentials: {why}", in_wizard=f"The URL contains credentials: {why}")
+    _check_host_and_port(parts, url, flag)
     warnings = []
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         warnings.append(
@@ -147,12 +170,56 @@ def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
             "if the registry offers it."
         )
     path = parts.path.rstrip("/")
-    if not path.endswith("/simple") and not path.endswith("/json"):
+    if not path.endswith(("/simple", "/+simple", "/json")):
         warnings.append(
             f"{url} does not end in /simple/: most registries serve their PEP 503 index there, "
             "and the bare repository URL answers 404 to uv."
         )
     return tuple(warnings)
+
+
+def _check_url_characters(url: str, flag: str) -> None:
+    """urlsplit silently drops tabs and line breaks, so a URL is checked before it is split."""
+    bad = next((c for c in url if c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        what = "a line break" if bad in "\r\n" else "a space" if bad == " " else f"the control character {bad!r}"
+        raise UserError(
+            f"{flag} contains {what}: give the index URL on its own, without spaces or line breaks.",
+            in_wizard=f"The URL contains {what}: paste the index URL on its own, without spaces or line breaks.",
+        )
+
+
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
+
+
+def _check_host_and_port(parts, url: str, flag: str) -> None:
+    """A host uv can reach as written (ASCII letters, digits, '-', '.' or an IP literal) and a port in range."""
+    def refuse(why: str) -> UserError:
+        return UserError(f"{flag} {url!r}: {why}.", in_wizard=f"{url!r}: {why}.")
+
+    try:
+        port = parts.port  # urlsplit checks the range only when asked
+    except ValueError:
+        raise refuse("the port must be a number from 1 to 65535") from None
+    if port == 0 or parts.netloc.rsplit("@", 1)[-1].endswith(":"):
+        raise refuse("the port must be a number from 1 to 65535")
+    host = parts.hostname or ""
+    if "[" in parts.netloc:
+        try:
+            if "%" in host:
+                raise ValueError  # a zone ID names this machine's interface: no URL can carry one
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise refuse("the bracketed host is not an IPv6 address (a zone such as %eth0 cannot be used in an index URL)") from None
+        return
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise refuse(f"the host {host!r} is not a valid domain name") from None
+        raise refuse(f"write the host {host!r} in its ASCII form, {ascii_host!r}, which is what uv and pip send")
+    if not all(_HOST_LABEL.match(label) for label in host.rstrip(".").split(".")):
+        raise refuse(f"the host {host!r} may only hold letters, digits, '-', '_' and '.'")
 
 
 def is_loopback(host: str) -> bool:

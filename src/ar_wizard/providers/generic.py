@@ -16,7 +16,7 @@ class Generic(Provider):
         FieldSpec(
             "publish_url",
             "Upload URL",
-            "(the index URL without simple/)",
+            "(the index URL without simple/ or +simple/)",
             "Where `uv publish` and twine upload; leave empty for the usual place.",
             optional=True,
         ),
@@ -50,10 +50,13 @@ def preset_notes(url: str) -> tuple[str, ...]:
 
 
 def upload_url_for(simple_url: str) -> str:
-    """Most servers take uploads at the index URL without ``simple/``."""
+    """Most servers take uploads at the index URL without ``simple/``; devpi at ``/USER/INDEX/``
+    for the index ``/USER/INDEX/+simple/``."""
     parts = urlsplit(simple_url)
     path = parts.path
     stripped = path.rstrip("/")
-    if stripped.endswith("/simple"):
-        path = stripped[: -len("simple")]
+    for last in ("+simple", "simple"):
+        if stripped.endswith("/" + last):
+            path = stripped[: -len(last)]
+            break
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

@@ -1,4 +1,4 @@
-"""Presets for the generic provider: the URL shapes of JFrog Artifactory, GitLab and Nexus.
+"""Presets for the generic provider: the URL shapes of JFrog Artifactory, GitLab, Nexus and devpi.
 
 A preset turns a few fields into the generic provider's ``url`` and
 ``publish_url`` (``Preset.generic_fields``) and recognises a pasted URL of its
@@ -253,7 +253,55 @@ NEXUS = Preset(
 )
 
 
-PRESETS: dict[str, Preset] = {p.key: p for p in (JFROG, GITLAB, NEXUS)}
+# --- devpi -------------------------------------------------------------------
+
+DEVPI_NOTES = (
+    "devpi serves an index at /USER/INDEX/+simple/ and takes uploads at /USER/INDEX/ (not at the index URL "
+    "without simple/).",
+    "A devpi index is readable by anyone unless its acl_read says otherwise, so only devpi's login can tell a "
+    "right password from a wrong one: the live check asks it.",
+    "Uploads need a user listed in the index's acl_upload (its owner by default): "
+    "`devpi index USER/INDEX acl_upload=USER,OTHER`.",
+)
+
+
+def devpi_urls(fields: dict[str, str]) -> IndexUrls:
+    base = _base(fields.get("host", ""), what="devpi host", example="devpi.example.com (with its path prefix if any)")
+    user = _name(fields.get("user", ""), what="devpi user", example="alice")
+    index = _name(fields.get("index", ""), what="devpi index", example="dev")
+    upload = f"{base}/{user}/{index}/"
+    return _urls(upload + "+simple/", upload)
+
+
+def devpi_parse(url: str) -> dict[str, str] | None:
+    found = _split(url, "/+simple")
+    if not found:
+        return None
+    base, _ = found
+    parts = urlsplit(base)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    prefix = "/".join(segments[:-2])
+    host = f"{parts.scheme}://{parts.netloc}" + (f"/{prefix}" if prefix else "")
+    return {"host": _host_field(host), "user": segments[-2], "index": segments[-1]}
+
+
+DEVPI = Preset(
+    key="devpi",
+    title="devpi",
+    fields=(
+        FieldSpec("host", "Host", "devpi.example.com", "The server's host, with its path prefix if it has one."),
+        FieldSpec("user", "User", "alice", "The devpi user that owns the index."),
+        FieldSpec("index", "Index", "dev", "The index name under that user."),
+    ),
+    build=devpi_urls,
+    parse=devpi_parse,
+    notes=DEVPI_NOTES,
+)
+
+
+PRESETS: dict[str, Preset] = {p.key: p for p in (JFROG, GITLAB, NEXUS, DEVPI)}
 
 
 def recognise(url: str) -> tuple[str, dict[str, str]] | None:

@@ -374,14 +374,17 @@ def set_index(
     url: str,
     publish_url: str | None = None,
     keyring_subprocess: bool = False,
+    authenticate: str | None = None,
 ) -> str:
-    """Add the index ``name`` or update its URLs in place; optionally ``keyring-provider = "subprocess"``."""
+    """Add the index ``name`` or update its URLs in place; optionally ``keyring-provider = "subprocess"``,
+    and ``authenticate`` (``"always"`` for a server that never asks for credentials)."""
     old = load_toml(text, path)
     base = _base(in_pyproject)
-    new_text = _set_entry(text, path, base, name, url, publish_url)
+    extra = {k: v for k, v in (("publish-url", publish_url), ("authenticate", authenticate)) if v is not None}
+    new_text = _set_entry(text, path, base, name, url, extra)
     if keyring_subprocess:
         new_text = _set_keyring(new_text, path, base)
-    expected = _expected(old, base, name, url, publish_url, keyring_subprocess)
+    expected = _expected(old, base, name, url, extra, keyring_subprocess)
     try:
         new = tomllib.loads(new_text)
     except tomllib.TOMLDecodeError:
@@ -391,7 +394,7 @@ def set_index(
     return new_text
 
 
-def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: str, publish_url: str | None) -> str:
+def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: str, extra: dict[str, str]) -> str:
     table = base + ("index",)
     sections = _sections(text, path)
     _refuse_inline(sections, table, path)
@@ -402,11 +405,10 @@ def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: s
     for position, idx in enumerate(entries):
         entry = listed[position]
         if isinstance(entry, dict) and entry.get("name") == name:
-            return _apply(text, _update_entry(text, sections[idx], entry, url, publish_url))
+            return _apply(text, _update_entry(text, sections[idx], entry, url, extra))
 
     lines = [_header(table, True), f"name = {_toml_string(name)}", f"url = {_toml_string(url)}"]
-    if publish_url is not None:
-        lines.append(f"publish-url = {_toml_string(publish_url)}")
+    lines += [f"{key} = {_toml_string(value)}" for key, value in extra.items()]
     if not entries:
         return _apply(text, [_insertion(text, len(text), lines, blank_before=True)])
     last = entries[-1]
@@ -420,7 +422,7 @@ def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: s
     return _apply(text, [_insertion(text, at, lines, blank_before=True, blank_after=True)])
 
 
-def _update_entry(text: str, section: _Section, entry: dict, url: str, publish_url: str | None) -> list[_Edit]:
+def _update_entry(text: str, section: _Section, entry: dict, url: str, extra: dict[str, str]) -> list[_Edit]:
     keyvals = {stmt.key: stmt for stmt in section.keyvals()}
     edits: list[_Edit] = []
     new_lines: list[str] = []
@@ -429,12 +431,12 @@ def _update_entry(text: str, section: _Section, entry: dict, url: str, publish_u
         new_lines.append(f"url = {_toml_string(url)}")
     elif entry.get("url") != url:
         edits.append((url_stmt.value_start, url_stmt.value_end, _toml_string(url)))
-    if publish_url is not None:
-        publish_stmt = keyvals.get(("publish-url",))
-        if publish_stmt is None:
-            new_lines.append(f"publish-url = {_toml_string(publish_url)}")
-        elif entry.get("publish-url") != publish_url:
-            edits.append((publish_stmt.value_start, publish_stmt.value_end, _toml_string(publish_url)))
+    for key, value in extra.items():
+        stmt = keyvals.get((key,))
+        if stmt is None:
+            new_lines.append(f"{key} = {_toml_string(value)}")
+        elif entry.get(key) != value:
+            edits.append((stmt.value_start, stmt.value_end, _toml_string(value)))
     if new_lines:
         anchor = url_stmt or keyvals.get(("name",))
         indent = _indent(text, anchor)
@@ -535,7 +537,7 @@ def _expected(
     base: tuple[str, ...],
     name: str,
     url: str,
-    publish_url: str | None,
+    extra: dict[str, str],
     keyring_subprocess: bool,
 ) -> dict | None:
     doc = copy.deepcopy(old)
@@ -554,8 +556,7 @@ def _expected(
         entry = {"name": name}
         entries.append(entry)
     entry["url"] = url
-    if publish_url is not None:
-        entry["publish-url"] = publish_url
+    entry.update(extra)
     if keyring_subprocess:
         node[_KEYRING] = _SUBPROCESS
     return doc

@@ -19,23 +19,53 @@ class ValidateScreen(StepScreen):
     HEADING = "Checking the credentials against the index"
     HELP = "The same request uv will make. Back cancels it; Retry asks again."
 
-    BINDINGS = [Binding("ctrl+r", "retry", "Retry", id="retry", tooltip="Ask the index again")]
+    BINDINGS = [
+        Binding("ctrl+r", "retry", "Retry", id="retry", tooltip="Ask the index again"),
+        Binding("ctrl+s", "skip", "Skip check", id="skip", tooltip="Go on without the live check"),
+    ]
+    SKIP_RISK = (
+        "Skipping writes the changes without knowing whether the index accepts this secret: a wrong "
+        "token, username or URL shows up later as a 401 or 404 from uv (`ar-wizard undo` takes it back)."
+    )
+
+    skipped = False
 
     def body(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
         yield Static("", id="asking")
         yield LoadingIndicator(id="spinner")
         yield Static("", id="verdict", classes="verdict")
-        yield Button("Retry", id="retry-button")
+        with Horizontal(id="validate-buttons"):
+            yield Button("Retry", id="retry-button")
+            yield Button("Skip the live check", id="skip-button")
+        yield Static(f"[$text-muted]{escape(self.SKIP_RISK)}[/]", id="skip-risk")
 
     def load(self) -> None:
         self.wizard.verdict = None
         self.action_retry()
 
+    def action_skip(self) -> None:
+        """Off the VPN, say: go on to the Preview without asking the index (what it risks is shown)."""
+        self.workers.cancel_group(self, "validate")
+        self.skipped = True
+        self.wizard.verdict = None
+        self.query_one("#spinner").display = False
+        box = self.query_one("#verdict", Static)
+        box.display = True
+        box.update("Skipped: the credentials were not checked against the index.")
+        box.set_classes("verdict")
+        self.query_one("#retry-button").display = True
+        self.refresh_nav()
+        self.action_next()
+
     def action_retry(self) -> None:
+        self.skipped = False
         self.wizard.verdict = None
         self.query_one("#spinner").display = True
         self.query_one("#verdict").display = False
         self.query_one("#retry-button").display = False
+        self._show_skip(True)
         url = self.draft.fields.get("url", "the index")
         self.query_one("#asking", Static).update(f"Asking {url} as {self.draft.username!r}…")
         self.refresh_nav()
@@ -53,11 +83,14 @@ class ValidateScreen(StepScreen):
 
         verdict = message.value or Verdict(False, message.error or "", self.draft.fields.get("url", ""))
         self.wizard.verdict = verdict
+        # A server that never asks for credentials gets them unasked: authenticate = "always".
+        self.draft.authenticate_always = verdict.ok and verdict.unasked
         self.query_one("#asking", Static).update(f"Asked {verdict.url} as {self.draft.username!r}.")
         self.query_one("#spinner").display = False
         box = self.query_one("#verdict", Static)
         box.display = True
         timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
+        self._show_skip(not verdict.ok)
         if verdict.ok:
             box.update(f"✓ {escape(mask(verdict.message))}{timing}")
             box.set_classes("verdict passed")
@@ -67,13 +100,26 @@ class ValidateScreen(StepScreen):
             self.query_one("#retry-button").display = True
         self.refresh_nav()
 
+    def _show_skip(self, shown: bool) -> None:
+        self.query_one("#skip-button").display = shown
+        self.query_one("#skip-risk").display = shown
+
     def problem(self) -> str | None:
+        if self.skipped:
+            return None
         verdict = self.wizard.verdict
         if verdict is None:
-            return "still checking"
-        return None if verdict.ok else verdict.message
+            return "Still asking the index: wait for its answer, or Skip the live check."
+        return None if verdict.ok else "The index did not accept the credentials (above): fix them with Back, Retry, or Skip the live check."
+
+    def blocker(self):
+        verdict = self.wizard.verdict
+        return self.query_one("#retry-button") if verdict is not None else self.query_one("#skip-button")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "retry-button":
             event.stop()
             self.action_retry()
+        elif event.button.id == "skip-button":
+            event.stop()
+            self.action_skip()
