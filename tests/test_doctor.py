@@ -28,7 +28,8 @@ pytestmark = pytest.mark.integration
 CHECK_IDS = {
     "config-readable", "keyring-username", "keyring-on-path", "env-var-name", "index-name-collision",
     "simple-path", "credentials-in-url", "credentials-in-lock", "pip-only-index", "user-scope",
-    "pip-conf-shadowed", "token-expiry", "credentials-accepted",
+    "pip-conf-shadowed", "token-expiry", "credentials-accepted", "index-found", "uv-version", "pip-version",
+    "publish-url",
 }
 KEYRING_CHECKS = {"keyring-on-path", "keyring-outside-venv", "plugin-importable", "tool-bin-on-path",
                   "backend-not-forced", "plugin-answers-host"}
@@ -169,7 +170,7 @@ def test_a_warning_alone_makes_doctor_exit_1_and_the_report_unhealthy(home, priv
     assert report.finding_ids == {"simple-path"}
     assert report.finding("simple-path")["verdict"] == "warn"
     assert text.returncode == 1
-    assert "! warn simple-path:" in text.stdout and "1 finding(s)" in text.stdout
+    assert "! warn simple-path:" in text.stdout and "1 finding," in text.stdout
     assert f"fix: Set the URL to {private_index.simple_url}.  (ar-wizard doctor --fix)" in text.stdout
 
 
@@ -434,21 +435,41 @@ def test_uv_tool_update_shell_and_a_new_shell_clear_tool_bin_on_path(gar_home, g
 # -- keyring-outside-venv and plugin-importable ----------------------------------------------
 
 
-def test_the_virtualenvs_keyring_first_on_path_fails_keyring_outside_venv(gar_home, gauth_keyring_bin):
-    # The project venv's bin (ar-wizard's own environment, with keyring in it) comes first.
-    gar_home.put_first_on_path(VENV_BIN)
+@pytest.fixture
+def project_venv(home) -> Path:
+    """An activated project venv with keyring installed in it, as `pip install keyring` in a venv leaves it."""
+    venv = home.project / ".venv"
+    home.uv("venv", venv, check=True)
+    shutil.copy2(VENV_BIN / "keyring", venv / "bin" / "keyring")  # a real keyring CLI, run by the test venv's Python
+    home.env["VIRTUAL_ENV"] = str(venv)
+    return venv
+
+
+def test_the_virtualenvs_keyring_first_on_path_fails_keyring_outside_venv(gar_home, gauth_keyring_bin, project_venv):
+    gar_home.put_first_on_path(project_venv / "bin")
 
     report = doctor(gar_home, "--offline")
 
     check = report.finding("keyring-outside-venv")
-    assert str(VENV_BIN / "keyring") in check["message"]
+    assert str(project_venv / "bin" / "keyring") in check["message"]
     assert "pip ignores a keyring inside its own environment" in check["message"]
     assert f"pip would use {gauth_keyring_bin / 'keyring'} instead" in check["message"]
     assert check["fix"] == GAR_INSTALL and check["fix_plan"] is False
 
 
-def test_installing_keyring_as_a_uv_tool_first_on_path_clears_keyring_outside_venv(gar_home):
-    gar_home.env["PATH"] = os.pathsep.join([str(VENV_BIN), "/usr/bin", "/bin"])
+def test_ar_wizards_own_keyring_first_on_path_is_not_the_users(gar_home, gauth_keyring_bin):
+    # `uvx ar-wizard` puts the wizard's environment, with a keyring in it, first on PATH.
+    gar_home.put_first_on_path(VENV_BIN)
+
+    report = doctor(gar_home, "--offline")
+
+    assert report.verdicts("keyring-outside-venv") == {"ok"}
+    assert str(gauth_keyring_bin / "keyring") in report.checks("keyring-on-path")[0]["message"]
+    assert report.verdicts("plugin-importable") == {"ok"}
+
+
+def test_installing_keyring_as_a_uv_tool_first_on_path_clears_keyring_outside_venv(gar_home, project_venv, user_bin):
+    gar_home.env["PATH"] = os.pathsep.join([str(project_venv / "bin"), str(user_bin), "/usr/bin", "/bin"])
     command = doctor(gar_home, "--offline").finding("keyring-outside-venv")["fix"]
 
     installed = gar_home.run(*shlex.split(command))

@@ -98,7 +98,7 @@ def test_an_unknown_index_is_named_with_the_ones_that_exist(home, private_index,
     result = rotate(home, password="x", name="nope")
 
     assert result.returncode == 2
-    assert "no uv index named 'nope'" in result.stderr and "acme" in result.stderr
+    assert "no index named 'nope'" in result.stderr and "acme" in result.stderr
 
 
 def test_an_index_whose_secret_is_only_in_the_environment_is_refused_with_where_to_change_it(home, private_index):

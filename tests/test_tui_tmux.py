@@ -97,3 +97,20 @@ def test_the_installed_wizard_walks_from_nothing_to_a_working_setup_in_a_real_te
     stored = home.uv("auth", "token", private_index.simple_url, "--username", user)
     assert stored.stdout.strip() == password
     assert home.uv("add", "acme-secret").returncode == 0
+
+
+def test_the_wizard_configures_the_project_named_by_project_dir_not_the_current_directory(home, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (home.project / "pyproject.toml").write_text(
+        (home.project / "pyproject.toml").read_text()
+        + '\n[[tool.uv.index]]\nname = "teamindex"\nurl = "https://pypi.team.example/simple/"\n'
+    )
+    term = Terminal(home)
+    term.tmux("new-session", "-d", "-x", "110", "-y", "40", "-c", str(elsewhere),
+              f"{VENV_BIN / 'ar-wizard'} --project-dir {home.project}; sleep 60")
+    try:
+        screen = term.wait_for("teamindex")
+        assert "Set up a new index" in screen
+    finally:
+        term.stop()

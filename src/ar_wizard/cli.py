@@ -17,6 +17,7 @@ from .errors import UserError
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from .model import Draft
 
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ar-wizard {__version__}")
+    parser.add_argument("--project-dir", dest="wizard_project_dir", metavar="DIR",
+                        help="the project the wizard configures (default: the current directory)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     setup = commands.add_parser("setup", help="configure an index without the TUI", epilog=_EPILOG,
@@ -203,10 +206,10 @@ def _main(argv: list[str]) -> int:
         return _rotate(args)
     if args.command == "doctor":
         return _doctor(args)
-    return _tui()
+    return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None)
 
 
-def _tui() -> int:
+def _tui(project_dir: Path | None = None) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
@@ -214,7 +217,7 @@ def _tui() -> int:
         )
     from .tui.app import WizardApp
 
-    return WizardApp().run() or 0
+    return WizardApp(project_dir=project_dir).run() or 0
 
 
 def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Draft:

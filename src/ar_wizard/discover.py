@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from . import paths
+from . import paths, userpath
 from .errors import UserError
 from .model import Secret
 from .naming import env_var_stem, index_env_var
@@ -121,7 +120,7 @@ def discover(project_dir: Path) -> Findings:
     _environment_indexes(found)
     _pip_indexes(found)
     _pypirc_indexes(found)
-    found.tools = {tool: shutil.which(tool) for tool in ("uv", "keyring", "gcloud", "aws", "az")}
+    found.tools = {tool: userpath.which(tool) for tool in ("uv", "keyring", "gcloud", "aws", "az")}
     adc = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     default_adc = paths.config_home() / "gcloud" / "application_default_credentials.json"
     for candidate in (Path(adc) if adc else None, default_adc):
@@ -254,8 +253,11 @@ def username_for(index: FoundIndex, project_dir: Path) -> tuple[str, str]:
     return (default, "the registry's fixed username") if default else ("", "")
 
 
-def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
-    """Every place a secret for ``index`` lives, in the order uv consults them."""
+def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -> list[Credential]:
+    """Every place a secret for ``index`` lives, in the order uv consults them.
+
+    ``ask_keyring(service, username)`` replaces the plain ``keyring get`` (doctor
+    bounds it and asks a plugin once); it returns the secret or None."""
     from .targets import netrc_file
 
     found: list[Credential] = []
@@ -285,7 +287,7 @@ def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
         if entry and entry[1]:
             found.append(Credential("netrc", f"{paths.shown(paths.netrc())} (machine {host})", entry[0],
                                     Secret(entry[1]), host, paths.netrc()))
-    if index.tool == "uv" and shutil.which("uv"):
+    if index.tool == "uv" and userpath.which("uv"):
         from .credentials import uv_store
 
         for service in _services(index):
@@ -296,11 +298,13 @@ def credentials_for(index: FoundIndex, project_dir: Path) -> list[Credential]:
                     found.append(Credential("uv", f"uv's credential store ({service})", user, secret, service))
     # uv and pip ask the keyring only with a username they were given, never a registry's fixed one.
     asked = source not in ("", "the registry's fixed username")
-    if asked and index.keyring_provider == "subprocess" and shutil.which("keyring"):
-        from .credentials import keyring_cli
+    if asked and index.keyring_provider == "subprocess" and userpath.which("keyring"):
+        if ask_keyring is None:
+            from .credentials import keyring_cli
 
+            ask_keyring = keyring_cli.read
         for service in _services(index):
-            secret = keyring_cli.read(service, username)
+            secret = ask_keyring(service, username)
             if secret is not None:
                 found.append(Credential("keyring", f"the keyring ({service})", username, secret, service))
     return found

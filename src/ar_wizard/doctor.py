@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import paths, providers
+from . import paths, providers, userpath
 from .discover import FoundIndex, Findings, credentials_for, discover, env_file_vars, stray_env_vars, username_for
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
@@ -78,6 +78,7 @@ class _Context:
     offline: bool
     now: datetime | None
     credentials: dict = field(default_factory=dict)
+    keyring_answers: dict = field(default_factory=dict)
 
     @property
     def uv_indexes(self) -> list[FoundIndex]:
@@ -86,8 +87,30 @@ class _Context:
     def credentials_of(self, index: FoundIndex):
         key = (index.name, index.source)
         if key not in self.credentials:
-            self.credentials[key] = credentials_for(index, self.project_dir)
+            self.credentials[key] = credentials_for(
+                index, self.project_dir,
+                ask_keyring=lambda service, username: (
+                    self.keyring_answer(index, username).secret if service == index.plain_url else None),
+            )
         return self.credentials[key]
+
+    def keyring_answer(self, index: FoundIndex, username: str):
+        """The one ``keyring get`` for ``index`` in this run, bounded: a plugin may wait on a metadata server.
+
+        Under --offline nothing is asked (plugins reach the network)."""
+        from .credentials import keyring_cli
+
+        key = (index.name, index.source)
+        if key not in self.keyring_answers:
+            if self.offline:
+                self.keyring_answers[key] = keyring_cli.Answer(None, "not asked: --offline")
+            else:
+                try:
+                    answer = keyring_cli.ask(index.plain_url, username, timeout=keyring_cli.PLUGIN_TIMEOUT)
+                except UserError as err:  # no keyring on PATH: keyring-on-path says so
+                    answer = keyring_cli.Answer(None, str(err))
+                self.keyring_answers[key] = answer
+        return self.keyring_answers[key]
 
 
 _CHECKS: list[Callable[[_Context], list[Check]]] = []
@@ -151,6 +174,44 @@ def config_readable(ctx: _Context) -> list[Check]:
     ]
 
 
+@_check
+def index_found(ctx: _Context) -> list[Check]:
+    if ctx.found.indexes:
+        return [Check("index-found", "ok", f"{len(ctx.found.indexes)} index setting(s) found.")]
+    return [Check("index-found", "warn",
+                  "No private index is configured for this project or user, so uv, pip and twine use PyPI alone.",
+                  fix="Run ar-wizard to set one up (or ar-wizard setup --help for scripts).")]
+
+
+@_check
+def client_versions(ctx: _Context) -> list[Check]:
+    """uv's credential store and pip's keyring-provider need versions older machines lack."""
+    from .credentials import pip_cli, uv_store
+
+    out = []
+    try:
+        uv = uv_store.version()
+    except UserError:
+        uv = None
+    if uv is None:
+        out.append(Check("uv-version", "skipped", "uv is not on PATH."))
+    elif uv < uv_store.MINIMUM:
+        out.append(Check("uv-version", "info",
+                         f"uv {'.'.join(map(str, uv))} has no credential store (`uv auth`, uv 0.8.15 and later).",
+                         fix="uv self update"))
+    else:
+        out.append(Check("uv-version", "ok", f"uv {'.'.join(map(str, uv))} has a credential store."))
+    asking = [i for i in ctx.found.indexes if i.tool == "pip" and i.keyring_provider == "subprocess"]
+    problem = pip_cli.keyring_provider_problem(ctx.project_dir) if asking else None
+    if not asking:
+        out.append(Check("pip-version", "skipped", "No pip.conf asks the keyring."))
+    elif problem:
+        out.append(Check("pip-version", "fail", problem[0] + ".", asking[0].name, fix=problem[1]))
+    else:
+        out.append(Check("pip-version", "ok", "The pip that runs here reads keyring-provider.", asking[0].name))
+    return out
+
+
 def _explicit_username(index: FoundIndex, project_dir: Path) -> str:
     """The username uv sends to the keyring: from the URL or UV_INDEX_<NAME>_USERNAME only."""
     username, source = username_for(index, project_dir)
@@ -192,7 +253,8 @@ def keyring_path(ctx: _Context) -> list[Check]:
     users = [i for i in ctx.found.indexes if i.keyring_provider == "subprocess" and i.tool in ("uv", "pip")]
     if not users:
         return [Check("keyring-on-path", "skipped", "No index asks the keyring (keyring-provider is not subprocess).")]
-    out, seen = [], set()
+    _ask_keyrings(ctx, users)
+    out, seen = _slow_keyrings(ctx, users), set()
     plugins = {id(index): _keyring_plugin(ctx, index) for index in users}
     # Registries with a plugin first: their findings name the plugin in the install command.
     users.sort(key=lambda i: plugins[id(i)] is None)
@@ -207,12 +269,62 @@ def keyring_path(ctx: _Context) -> list[Check]:
     return out
 
 
+def _ask_keyrings(ctx: _Context, indexes: list[FoundIndex]) -> None:
+    """Ask the keyring for every index at once: a slow plugin then costs its bound once, not once per index."""
+    asked = [(i, _explicit_username(i, ctx.project_dir)) for i in indexes if i.tool == "uv"]
+    asked = [(i, user) for i, user in asked if user]
+    if ctx.offline or not asked:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, len(asked))) as pool:
+        list(pool.map(lambda pair: ctx.keyring_answer(*pair), asked))
+
+
+def _slow_keyrings(ctx: _Context, indexes: list[FoundIndex]) -> list[Check]:
+    from .credentials.keyring_cli import PLUGIN_TIMEOUT
+
+    out = []
+    for index in indexes:
+        answer = ctx.keyring_answers.get((index.name, index.source))
+        if answer is None or not (answer.timed_out or answer.seconds > PLUGIN_TIMEOUT / 2):
+            continue
+        provider = providers.get(index.provider)
+        took = (f"did not answer within {PLUGIN_TIMEOUT:.0f} s and was stopped" if answer.timed_out
+                else f"took {answer.seconds:.1f} s")
+        plugin = provider.keyring_plugin[0] if provider.keyring_plugin else "a keyring plugin"
+        out.append(Check(
+            "keyring-slow", "warn",
+            f"`keyring get` for {index.name!r} {took}, and uv and pip wait as long on every run: {plugin} with no "
+            "cloud credentials on this machine keeps asking a cloud metadata server that is not there.",
+            index.name,
+            fix=provider.sign_in or "Sign in to the registry's cloud, or store a token with `ar-wizard rotate`.",
+        ))
+    return out
+
+
 def _keyring_plugin(ctx: _Context, index: FoundIndex) -> tuple[str, str] | None:
-    """The plugin ``keyring get`` must answer from for ``index``: its registry's; for a URL no provider
-    recognises (a proxy or custom domain), the one whose fixed username it carries, when no secret is stored."""
-    plugin = providers.get(index.provider).keyring_plugin
-    if plugin or index.provider != "generic" or not index.username:
-        return plugin
+    """The plugin ``keyring get`` must answer from for ``index``, when its credentials come from one.
+
+    A secret kept with ``keyring set`` (an Azure PAT, a token ar-wizard minted)
+    needs the keyring command but no plugin, so the plugin checks are not for it;
+    neither are they where the keyring already answered."""
+    from . import expiry
+
+    answer = ctx.keyring_answers.get((index.name, index.source))
+    if answer is not None and answer.secret is not None:
+        return None
+    if expiry.for_url(index.plain_url) is not None:
+        return None  # a token minted by ar-wizard and stored, not one a plugin mints
+    provider = providers.get(index.provider)
+    if provider.keyring_plugin:
+        # Azure's plugin answers only for its own username; any other is a PAT stored with `keyring set`.
+        plugin_user = provider.default_username("keyring")
+        if index.provider == "azure" and index.username and index.username != plugin_user:
+            return None
+        return provider.keyring_plugin
+    if index.provider != "generic" or not index.username:
+        return None
     for key in ("gcp", "azure"):  # usernames only their plugins use (aws's "aws" is too plain to tell)
         provider = providers.get(key)
         if index.username == provider.default_username("keyring") and not ctx.credentials_of(index):
@@ -331,6 +443,42 @@ def simple_path(ctx: _Context) -> list[Check]:
 
 
 @_check
+def publish_url(ctx: _Context) -> list[Check]:
+    """A publish-url that cannot take uploads; found without uploading anything."""
+    from .providers.generic import upload_url_for
+
+    out = []
+    for index in ctx.uv_indexes:
+        if not index.publish_url:
+            continue
+        parts = urlsplit(index.publish_url)
+        publish = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        if publish.rstrip("/") == index.plain_url.rstrip("/"):
+            problem = "is the index URL itself, where registries serve downloads, not uploads"
+        elif _SIMPLE.search(urlsplit(publish).path):
+            problem = "ends in simple/, the download page, so every upload gets 404 or 405"
+        elif not ctx.offline and _answers_404(ctx, index, publish):
+            problem = "answers 404 to a plain GET, so uploads there get 404 too"
+        else:
+            continue
+        upload = upload_url_for(index.plain_url)
+        out.append(Check(
+            "publish-url", "warn", f"{index.name!r}'s publish-url {publish} {problem}.", index.name,
+            fix=f"Set publish-url to the registry's upload URL, usually {upload} (devpi: /USER/INDEX/).",
+        ))
+    return out or [Check("publish-url", "ok", "Every publish-url is an upload URL, not a download page.")]
+
+
+def _answers_404(ctx: _Context, index: FoundIndex, url: str) -> bool:
+    from .validate import status_of
+
+    credentials = ctx.credentials_of(index)
+    if credentials:  # GitLab answers 404 to a request without credentials
+        return status_of(url, credentials[0].username or "", credentials[0].secret) == 404
+    return status_of(url) == 404
+
+
+@_check
 def credentials_in_url(ctx: _Context) -> list[Check]:
     out = []
     for index in ctx.uv_indexes:
@@ -355,12 +503,10 @@ def credentials_in_url(ctx: _Context) -> list[Check]:
 
 
 def _safe_store(index: FoundIndex) -> str:
-    import shutil
-
     from .providers.base import is_loopback
 
     parts = urlsplit(index.plain_url)
-    uv_ok = shutil.which("uv") and (parts.scheme == "https" or is_loopback(parts.hostname or ""))
+    uv_ok = userpath.which("uv") and (parts.scheme == "https" or is_loopback(parts.hostname or ""))
     return "uv" if uv_ok else "netrc"
 
 
@@ -610,10 +756,13 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     if credentials:
         username, secret, where = credentials[0].username or username, credentials[0].secret, credentials[0].where
     elif index.keyring_provider == "subprocess" and _explicit_username(index, ctx.project_dir):
-        from .credentials import keyring_cli
-
-        secret = keyring_cli.read(index.plain_url, username)
-        where = "the keyring"
+        answer = ctx.keyring_answer(index, username)
+        if answer.timed_out:
+            return Check("credentials-accepted", "skipped",
+                         f"{index.name!r} not checked: the keyring gave no answer in time (keyring-slow).", index.name)
+        secret, where = answer.secret, "the keyring"
+        if secret is None:
+            where = f"the keyring returned nothing ({answer.reason})" if answer.reason else "the keyring returned nothing"
     provider = providers.get(index.provider)
     verdict = check_index(index.plain_url, username, secret, explain=lambda status: provider.explain_status(
         status, url=index.plain_url, username=username, publish=bool(index.publish_url)))
@@ -623,13 +772,21 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     message = f"{index.name!r} ({where}): {verdict.message}"
     if not rejected:
         return Check("credentials-accepted", "fail", message, index.name, fix="Check the URL and the network, then run doctor again.")
+    if secret is None and where.startswith("the keyring"):
+        return Check("credentials-accepted", "fail",
+                     f"{index.name!r}: uv sends no credential because {where}; {index.plain_url} asks for one.",
+                     index.name, fix=provider.sign_in or f"ar-wizard rotate --index {index.name}")
+    if secret is None:
+        return Check("credentials-accepted", "fail",
+                     f"This machine holds no credentials for {index.name!r} yet, and {index.plain_url} asks for them.",
+                     index.name, fix=f"Run ar-wizard and add your credentials for {index.name!r}.")
     from . import expiry
 
     minted = expiry.for_url(index.plain_url)  # a proxy URL hides the provider the token was minted for
     mint_with = minted.provider if minted is not None and minted.provider else index.provider
     fixer = _remint(index.name, ctx.project_dir) if credentials and can_mint(mint_with) else None
-    command = f"ar-wizard rotate --index {index.name}" if credentials else f"ar-wizard setup --index {index.name} …"
-    return Check("credentials-accepted", "fail", message, index.name, fix=command, fixer=fixer)
+    return Check("credentials-accepted", "fail", message, index.name, fix=f"ar-wizard rotate --index {index.name}",
+                 fixer=fixer)
 
 
 # -- rendering -----------------------------------------------------------------------
@@ -650,8 +807,11 @@ def render(report: Report, *, verbose: bool = False) -> str:
             # --fix applies the fixes of findings only; an info check's plan is the wizard's to offer.
             lines.append(f"         fix: {check.fix}" + ("  (ar-wizard doctor --fix)" if check.fixer and check.finding else ""))
     passed = sum(c.verdict == "ok" for c in report.checks)
-    summary = (f"{len(report.findings)} finding(s), {passed} check(s) passed." if report.findings
-               else f"Healthy: {passed} check(s) passed, nothing to fix.")
+    def counted(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    summary = (f"{counted(len(report.findings), 'finding')}, {counted(passed, 'check')} passed." if report.findings
+               else f"Healthy: {counted(passed, 'check')} passed, nothing to fix.")
     lines.append(summary)
     return mask("\n".join(lines)) + "\n"
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-from datetime import datetime, timezone
 from pathlib import Path
 
+from . import userpath
 from .errors import UserError
 
 def can_mint(provider: str) -> bool:
@@ -20,7 +19,9 @@ def mint_token(provider: str, source: str = "auto", key_file: Path | None = None
         f = fields or {}
         missing = [name for name in ("domain", "domain_owner", "region") if not f.get(name)]
         if missing:
-            raise UserError(f"Minting a CodeArtifact token needs --{missing[0].replace('_', '-')}.")
+            raise UserError(f"Minting a CodeArtifact token needs --{missing[0].replace('_', '-')}.",
+                            in_wizard=f"Minting a CodeArtifact token needs the {missing[0].replace('_', ' ')}: "
+                            "give it on the Registry screen, or paste a token.")
         return aws_cli.mint_token(f["domain"], f["domain_owner"], f["region"])
     if provider != "gcp":
         raise UserError(
@@ -41,18 +42,18 @@ def mint_token(provider: str, source: str = "auto", key_file: Path | None = None
         return google.mint_from_adc()
     except UserError:
         # No ADC here; a logged-in gcloud is the other usual way a laptop has credentials.
-        if shutil.which("gcloud") is None:
+        if userpath.which("gcloud") is None:
             raise
         return google.mint_from_gcloud()
 
 
 def describe(minted) -> str:
     """Who the token is for, where it came from, and that it must be rotated."""
+    from .expiry import until
+
     expiry = ""
     if minted.expires_at is not None:
-        minutes = max(0, int((minted.expires_at - datetime.now(timezone.utc)).total_seconds() // 60))
-        about = "about " if getattr(minted, "expiry_approximate", False) else ""
-        expiry = f"; it expires in {about}{minutes} min ({minted.expires_at.astimezone():%H:%M})"
+        expiry = f"; it expires {until(minted.expires_at, approximate=getattr(minted, 'expiry_approximate', False))}"
     return (
         f"Minted a token for {minted.identity} from {minted.source}{expiry}. A stored token stops "
         "working when it expires: run ar-wizard again to rotate it, or use --auth keyring, which "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import paths
 from .discover import Credential, FoundIndex, credentials_for, discover, username_for
@@ -32,19 +33,35 @@ class Existing:
 def find(name: str, project_dir: Path) -> Existing:
     """The uv index called ``name`` and every place its secret is kept."""
     findings = discover(project_dir)
-    index = findings.find(name)
+    index = findings.find(name) or _pip_twine_index(findings, name)
     if index is None:
-        known = ", ".join(sorted(set(findings.index_names("uv")))) or "none"
+        known = ", ".join(sorted(set(findings.index_names("uv") + findings.index_names("twine")))) or "none"
         raise UserError(
-            f"There is no uv index named {name!r} in {paths.shown(paths.project_uv_config(project_dir))} "
-            f"or {paths.shown(paths.user_uv_toml())} (indexes found: {known}): check the name, or set it up "
-            "with `ar-wizard setup`."
+            f"There is no index named {name!r} in {paths.shown(paths.project_uv_config(project_dir))}, "
+            f"{paths.shown(paths.user_uv_toml())} or {paths.shown(paths.pypirc())} (indexes found: {known}): "
+            "check the name, or set it up with `ar-wizard setup`."
         )
     username, _ = username_for(index, project_dir)
     credentials = credentials_for(index, project_dir) + _inline_copies(findings, index)
     if not username and credentials:
         username = credentials[0].username  # found beside the secret (netrc, uv's store)
     return Existing(index, username, tuple(credentials))
+
+
+def _pip_twine_index(findings, name: str) -> FoundIndex | None:
+    """An index set up for pip and twine alone (``--targets pip,twine``): the ``.pypirc`` section
+    called ``name`` and the pip.conf URL on the same host, or a pip.conf URL whose host is ``name``."""
+    from dataclasses import replace
+
+    def origin(url: str) -> str:
+        return urlsplit(url).netloc.rsplit("@", 1)[-1]
+
+    twine = findings.find(name, "twine")
+    pips = [i for i in findings.indexes if i.tool == "pip"]
+    pip = next((p for p in pips if (origin(p.plain_url) == origin(twine.plain_url) if twine else p.name == name)), None)
+    if pip is not None:
+        return replace(pip, name=name, publish_url=twine.plain_url if twine else "")
+    return twine
 
 
 def _inline_copies(findings, index: FoundIndex) -> list[Credential]:
@@ -92,7 +109,7 @@ def draft_for(existing: Existing, project_dir: Path) -> Draft:
         key_file=key_file,
         store=stores[0],
         scope=index.scope if index.scope in ("project", "user") else "project",
-        targets=("uv",),
+        targets=("uv",) if index.tool == "uv" else ("pip", "twine") if index.publish_url else (index.tool,),
         publish=bool(index.publish_url),
         project_dir=project_dir,
         existing=existing,

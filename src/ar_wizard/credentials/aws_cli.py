@@ -8,9 +8,9 @@ expiry is an estimate: the text output carries only the token.
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta, timezone
 
+from .. import userpath
 from ..errors import UserError
 from ..model import Secret, mask
 from ..providers.aws import MAX_TOKEN_SECONDS, check_domain, check_domain_owner, check_region
@@ -40,8 +40,8 @@ def mint_token(domain: str, domain_owner: str, region: str, duration_seconds: in
             f"A token cannot last {duration_seconds} s: CodeArtifact takes 900 (15 min) to 43200 (12 h), or 0 "
             "for as long as the current role session."
         )
-    # shutil.which finds aws.exe / aws.cmd on Windows, where plain "aws" would not run.
-    aws = shutil.which("aws")
+    # which() finds aws.exe / aws.cmd on Windows, where plain "aws" would not run; on the user's PATH.
+    aws = userpath.which("aws")
     if aws is None:
         raise UserError(
             "aws is not on PATH: install the AWS CLI version 2 and sign in (`aws configure` or `aws sso login`), "

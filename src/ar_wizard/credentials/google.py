@@ -14,12 +14,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .. import userpath
 from ..errors import UserError
 from ..model import Secret, mask
 from .process import first_line, run
@@ -87,8 +87,8 @@ def mint_from_key_file(path: str | os.PathLike) -> MintedToken:
 
 def mint_from_gcloud() -> MintedToken:
     """A token from `gcloud auth print-access-token` for gcloud's active account."""
-    # shutil.which finds gcloud.cmd on Windows, where plain "gcloud" would not run.
-    gcloud = shutil.which("gcloud")
+    # which() finds gcloud.cmd on Windows, where plain "gcloud" would not run; on the user's PATH.
+    gcloud = userpath.which("gcloud")
     if gcloud is None:
         raise UserError(
             "gcloud is not on PATH: install the Google Cloud CLI and run `gcloud auth login`, or "

@@ -3,9 +3,26 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from ..errors import UserError
 from ..model import Secret, mask
-from .process import find, first_line, run
+from .process import TimedOut, find, first_line, run
+
+#: How long doctor lets a plugin take: one with no cloud credentials waits seconds on a metadata server.
+PLUGIN_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``keyring get`` said: the secret, or why there was none (its last stderr line, or the time-out)."""
+
+    secret: Secret | None
+    reason: str = ""
+    timed_out: bool = False
+    seconds: float = 0.0
+
 
 MISSING = (
     "keyring is not on PATH, so uv and pip cannot ask it for credentials: run "
@@ -13,14 +30,33 @@ MISSING = (
 )
 
 
+IN_WIZARD = (
+    "keyring is not on PATH, so uv and pip cannot ask it for credentials: install it with the button "
+    "below (`uv tool install keyring`, with ~/.local/bin on PATH), or choose another store."
+)
+
+
 def executable() -> str:
-    return find("keyring", missing=MISSING)
+    return find("keyring", missing=MISSING, in_wizard=IN_WIZARD)
 
 
 def read(service: str, username: str) -> Secret | None:
-    result = run([executable(), "get", service, username])
+    return ask(service, username).secret
+
+
+def ask(service: str, username: str, *, timeout: float = 60) -> Answer:
+    """``keyring get SERVICE USERNAME``, the call uv and pip make, stopped after ``timeout`` seconds."""
+    started = time.monotonic()
+    try:
+        result = run([executable(), "get", service, username], timeout=timeout)
+    except TimedOut:
+        return Answer(None, f"keyring get did not answer within {timeout:.0f} s", True, time.monotonic() - started)
+    seconds = time.monotonic() - started
     value = result.stdout.rstrip("\r\n")
-    return Secret(value) if result.returncode == 0 and value else None
+    if result.returncode == 0 and value:
+        return Answer(Secret(value), seconds=seconds)
+    reason = mask(first_line(result.stderr)) if result.stderr.strip() else ""
+    return Answer(None, reason, seconds=seconds)
 
 
 def write(service: str, username: str, secret: Secret) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import userpath
 from ..errors import UserError
 from ..providers.gcp import GCP_PLUGIN
 from .process import first_line, run
@@ -42,7 +42,8 @@ def install_command(plugin_package: str, keep: tuple[str, ...] = ()) -> list[str
     """``uv tool install keyring --with PLUGIN`` (plus the plugins already installed)."""
     argv = ["uv", "tool", "install", "keyring"]
     for package in (*keep, plugin_package):
-        argv += ["--with", package]
+        if package:  # "" installs keyring alone
+            argv += ["--with", package]
     return argv
 
 
@@ -54,7 +55,7 @@ def check(plugin_package: str | None, backend_hint: str, url: str) -> list[Findi
     bin_dir = tool_bin_dir()
     bin_on_path = _on_path(bin_dir)
     findings = []
-    first = shutil.which("keyring")
+    first = userpath.which("keyring")
     usable = False
     if first is None:
         if not bin_on_path and shutil.which("keyring", path=str(bin_dir)):
@@ -113,7 +114,7 @@ def install(plugin_package: str) -> list[str]:
     """Run ``uv tool install keyring --with PLUGIN`` with the real uv, keeping the
     plugins already installed with keyring (``--with`` replaces them otherwise).
     Returns the command that ran."""
-    uv = shutil.which("uv")
+    uv = userpath.which("uv")
     if uv is None:
         raise UserError(
             f"uv is not on PATH, so keyring cannot be installed for you: install uv, then run "
@@ -129,7 +130,7 @@ def install(plugin_package: str) -> list[str]:
 
 def installed_plugins(uv: str | None = None) -> tuple[str, ...]:
     """The packages installed ``--with`` keyring as a uv tool, from `uv tool list --show-with`."""
-    uv = uv or shutil.which("uv")
+    uv = uv or userpath.which("uv")
     if uv is None:
         return ()
     result = run([uv, "tool", "list", "--show-with"])
@@ -142,7 +143,7 @@ def installed_plugins(uv: str | None = None) -> tuple[str, ...]:
 
 def tool_bin_dir() -> Path:
     """Where `uv tool install` puts executables: `uv tool dir --bin`, or uv's rule without uv."""
-    uv = shutil.which("uv")
+    uv = userpath.which("uv")
     if uv is not None:
         result = run([uv, "tool", "dir", "--bin"])
         if result.returncode == 0 and result.stdout.strip():
@@ -222,26 +223,25 @@ def _host_finding(plugin_package: str, url: str) -> Finding:
 
 
 def _environment_of(executable: str) -> Path | None:
-    """The virtual environment ``executable`` lives in: the active one or this process's own."""
-    candidates = [os.environ.get("VIRTUAL_ENV"), sys.prefix if sys.prefix != sys.base_prefix else None]
-    # Where the command sits, not where a symlink points: pip compares the location.
-    path = Path(executable).parent.resolve() / Path(executable).name
-    for env in filter(None, candidates):
-        if path.is_relative_to(Path(env).resolve()):
-            return Path(env)
-    return None
+    """The virtual environment ``executable`` sits in, if any (a ``pyvenv.cfg`` beside its scripts directory).
+
+    Where the command sits, not where a symlink points: pip compares the
+    location, and ``uv tool install`` links ``~/.local/bin/keyring`` into a
+    tool environment that pip never runs from."""
+    env = Path(executable).parent.parent
+    return env if (env / "pyvenv.cfg").is_file() else None
 
 
 def _keyring_for_pip(env: Path) -> str | None:
-    """The keyring pip would run: the first on PATH outside ``env``'s scripts directory."""
+    """The keyring pip would run: the first on the user's PATH outside ``env``'s scripts directory."""
     scripts = {(env / d).resolve() for d in ("bin", "Scripts")}
-    rest = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() not in scripts]
+    rest = [p for p in userpath.user_path().split(os.pathsep) if p and Path(p).resolve() not in scripts]
     return shutil.which("keyring", path=os.pathsep.join(rest))
 
 
 def _on_path(directory: Path) -> bool:
     wanted = directory.resolve()
-    return any(Path(p).resolve() == wanted for p in os.environ.get("PATH", "").split(os.pathsep) if p)
+    return any(Path(p).resolve() == wanted for p in userpath.user_path().split(os.pathsep) if p)
 
 
 def _normal(name: str) -> str:

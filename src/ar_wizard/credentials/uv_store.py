@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
-import re
-
 from ..errors import UserError
 from ..model import Secret, mask
-from .process import find, first_line, run
+from .process import find, first_line, run, shown_version, version_of
 
 MINIMUM = (0, 8, 15)
+#: uv 0.8.15's `uv auth login` refuses an http:// URL ("only HTTPS is supported").
+HTTP_MINIMUM = (0, 8, 16)
+_UPGRADE = "run `uv self update` (or upgrade uv the way you installed it)"
 
 
 def _uv() -> str:
     return find(
         "uv",
         missing="uv is not on PATH: install it (https://docs.astral.sh/uv/) or choose another --store.",
+        in_wizard="uv is not on PATH: install it (https://docs.astral.sh/uv/) or choose another store below.",
     )
 
 
 def version() -> tuple[int, ...]:
-    out = run([_uv(), "--version"]).stdout
-    match = re.search(r"(\d+)\.(\d+)\.(\d+)", out)
-    return tuple(int(x) for x in match.groups()) if match else (0, 0, 0)
+    return version_of(_uv())
 
 
-def check_available() -> None:
+def check_available(url: str = "") -> None:
+    """Refuse, before anything is written, a uv whose store cannot hold a secret for ``url``."""
     found = version()
+    have = shown_version(found)
     if found < MINIMUM:
-        have = ".".join(map(str, found))
         raise UserError(
-            f"uv {have} has no credential store (it arrived in uv 0.8.15): run `uv self update`, "
-            "or choose --store keyring, netrc or env."
+            f"uv {have} has no credential store (it arrived in uv 0.8.15): {_UPGRADE}, "
+            "or choose --store keyring, netrc or env.",
+            in_wizard=f"uv {have} has no credential store (it arrived in uv 0.8.15): {_UPGRADE}, "
+            "or choose the keyring, ~/.netrc or a .env file below.",
+        )
+    if url.startswith("http://") and found < HTTP_MINIMUM:
+        raise UserError(
+            f"uv {have} stores credentials only for https URLs and {url} is http (uv 0.8.16 accepts it): "
+            f"{_UPGRADE}, or choose --store netrc or env.",
+            in_wizard=f"uv {have} stores credentials only for https URLs and {url} is http (uv 0.8.16 accepts "
+            f"it): {_UPGRADE}, or choose ~/.netrc or a .env file below.",
         )
 
 

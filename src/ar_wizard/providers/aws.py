@@ -109,6 +109,13 @@ class Aws(BuiltProvider):
     )
     auth_methods = ("token", "keyring")
     keyring_plugin = (AWS_PLUGIN, AWS_BACKEND)
+    sign_in = "aws sso login"
+    username_help = "Always aws for CodeArtifact, whatever your AWS identity: filled in for you."
+    secret_label = "Authorization token"
+    secret_help = "`aws codeartifact get-authorization-token` prints one; it lasts up to 12 h."
+
+    def paste_help(self) -> str:
+        return "e.g. what `aws codeartifact get-repository-endpoint --format pypi` or the console's View connection instructions show."
 
     def __init__(self):
         self.checks = {

@@ -119,6 +119,21 @@ class Gcp(BuiltProvider):
     )
     auth_methods = ("token", "keyring", "service-account-key")
     keyring_plugin = (GCP_PLUGIN, GCP_BACKEND)
+    sign_in = "gcloud auth application-default login"
+    username_help = (
+        "Fixed by Google: oauth2accesstoken with an access token or the keyring plugin, _json_key_base64 "
+        "with a key file. Filled in for you."
+    )
+    secret_label = "Access token"
+    secret_help = "`gcloud auth print-access-token` prints one; it lasts about 1 h, so mint it here or use the plugin."
+
+    def paste_help(self) -> str:
+        from ..userpath import which
+
+        console = "the repository's Setup instructions in the Cloud Console"
+        if which("gcloud"):
+            return f"e.g. what `gcloud artifacts print-settings python` or {console} shows."
+        return f"e.g. what {console} shows."
 
     def __init__(self):
         self.checks = {"location": check_location, "project": check_project, "repository": check_repository}
