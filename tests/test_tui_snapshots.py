@@ -1,8 +1,8 @@
 """A snapshot of every screen; the same SVGs are the README's screenshots.
 
 Everything a screen shows is pinned so the pictures only change when the UI
-does: a fixed port for the index, a PATH holding only uv, the backup ID, and
-the measured latency.
+does: the index's port as the pictures show it, a PATH holding only uv, the
+backup ID, and the measured latency.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,24 +21,68 @@ from private_index import PrivateIndex
 from wizard_driver import at_step, next_step, type_into, wait_until, walk_to_validate
 
 SIZE = (100, 36)
-PORT = 47613
+#: The port the pictures show. The index listens on a free port, so that parallel workers and
+#: other runs on the machine never collide; each picture is taken with that port spelled as this.
+SHOWN_PORT = 47613
 USER, PASSWORD = "deploy", "tok-snapshot-only"
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_tui_snapshots"
 SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
 
 
+class Index:
+    """Where this run's snapshot index listens (one per xdist worker process)."""
+
+    url = ""
+
+
+def _free_port_index(root: Path) -> PrivateIndex:
+    """An index on a free port of as many digits as SHOWN_PORT, so the respelled picture keeps its layout."""
+    for _ in range(20):
+        index = PrivateIndex(root / "packages", root / "htpasswd").start()
+        if len(str(urlsplit(index.base_url).port)) == len(str(SHOWN_PORT)):
+            return index
+        index.stop()
+    raise RuntimeError(f"no free port with {len(str(SHOWN_PORT))} digits in 20 tries")
+
+
 @pytest.fixture(scope="module")
 def fixed_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("snapshot-index")
-    index = PrivateIndex(root / "packages", root / "htpasswd").start(port=PORT)
+    index = _free_port_index(tmp_path_factory.mktemp("snapshot-index"))
     index.add_package("acme-secret", "1.0.0")
     index.set_password(USER, PASSWORD)
+    Index.url = index.simple_url
     yield index
     index.stop()
 
 
 @pytest.fixture
+def port_shown_pinned(fixed_index, monkeypatch):
+    """Take every picture with the index's port spelled as SHOWN_PORT.
+
+    The text is respelled in the recorded segments, before the SVG is made: the SVG's
+    ids hash that text, so editing the SVG afterwards would not give the stored picture."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    real, shown = f":{urlsplit(fixed_index.base_url).port}", f":{SHOWN_PORT}"
+    export_svg = Console.export_svg
+
+    def respelled(console, **kwargs):
+        console._record_buffer[:] = [
+            Segment(seg.text.replace(real, shown), seg.style, seg.control) for seg in console._record_buffer
+        ]
+        return export_svg(console, **kwargs)
+
+    monkeypatch.setattr(Console, "export_svg", respelled)
+
+
+@pytest.fixture
 def pinned(home, monkeypatch, tmp_path):
+    from textual.widgets import Input
+
+    # The cursor stays shown in the focused field: a blink phase would make each picture
+    # depend on how long the machine took to get there (it differs under parallel runs).
+    monkeypatch.setattr(Input, "cursor_blink", False)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     os.symlink(shutil.which("uv", path=home.env["PATH"]), bin_dir / "uv")
@@ -48,7 +93,7 @@ def pinned(home, monkeypatch, tmp_path):
 
 
 async def to_validate(pilot, *, secret=PASSWORD, store="uv", targets=("uv",)):
-    await walk_to_validate(pilot, url=f"http://127.0.0.1:{PORT}/simple/", name="acme", username=USER,
+    await walk_to_validate(pilot, url=Index.url, name="acme", username=USER,
                            secret=secret, store=store, targets=targets, publish=True)
     await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
     await pilot.pause()
@@ -197,10 +242,10 @@ SET_UP_SCREENS = {
 
 
 @pytest.fixture
-def set_up(pinned, home):
+def set_up(pinned, home, fixed_index):
     (home.project / "pyproject.toml").write_text(
         '[project]\nname = "demo"\nversion = "0.1.0"\n\n'
-        f'[[tool.uv.index]]\nname = "acme"\nurl = "http://127.0.0.1:{PORT}/simple/"\n'
+        f'[[tool.uv.index]]\nname = "acme"\nurl = "{fixed_index.simple_url}"\n'
     )
     (home.root / ".netrc").write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
     (home.root / ".netrc").chmod(0o600)
@@ -208,12 +253,12 @@ def set_up(pinned, home):
 
 
 @pytest.mark.parametrize("name", SCREENS)
-def test_each_screen_looks_as_it_did(name, snap_compare, pinned, fixed_index):
+def test_each_screen_looks_as_it_did(name, snap_compare, pinned, port_shown_pinned):
     assert snap_compare(pinned, run_before=SCREENS[name], terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("name", SET_UP_SCREENS)
-def test_each_second_run_screen_looks_as_it_did(name, snap_compare, set_up, fixed_index):
+def test_each_second_run_screen_looks_as_it_did(name, snap_compare, set_up, port_shown_pinned):
     assert snap_compare(set_up, run_before=SET_UP_SCREENS[name], terminal_size=SIZE)
 
 
