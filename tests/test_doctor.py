@@ -1233,3 +1233,24 @@ def test_doctor_fix_re_mints_a_revoked_gar_token_and_uv_resolves(minted_gar, pri
     assert stored == token_server.issued[-1][1]
     assert doctor(home).verdicts("credentials-accepted") == {"ok"}
     assert home.uv("lock", "--refresh").returncode == 0
+
+
+def test_doctor_with_no_index_at_all_says_so_and_how_to_start_instead_of_healthy(home):
+    report = doctor(home, "--offline")
+
+    check = report.finding("index-found")
+    assert report.exit == 1 and report.data["healthy"] is False
+    assert "No private index is configured" in check["message"] and "ar-wizard" in check["fix"]
+
+
+def test_a_project_that_names_an_index_this_machine_has_no_credentials_for_says_so(home, private_index):
+    with (home.project / "pyproject.toml").open("a") as f:
+        f.write(f'\n[[tool.uv.index]]\nname = "acme"\nurl = "{private_index.simple_url}"\n')
+
+    report = doctor(home)
+
+    check = report.finding("credentials-accepted")
+    assert check["message"] == (
+        f"This machine holds no credentials for 'acme' yet, and {private_index.simple_url} asks for them."
+    )
+    assert "''" not in check["message"]

@@ -161,3 +161,19 @@ def test_an_index_served_by_a_keyring_plugin_has_nothing_to_rotate(home):
 
     assert result.returncode == 2
     assert "keyring plugin (keyrings.google-artifactregistry-auth)" in result.stderr
+
+
+@pytest.mark.parametrize("store", ["keyring", "file"])
+def test_an_index_set_up_for_pip_and_twine_alone_is_found_and_rotated(request, private_index, account, store):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    user, old = account
+    made = setup(home, private_index, user, old, "--targets", "pip,twine", store=store)
+    assert made.returncode == 0, made.stderr
+    new = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, new)
+
+    result = rotate(home, password=new)
+    download = home.pip("download", "--no-deps", "--no-cache-dir", "-d", home.root / "dl", PACKAGE)
+
+    assert result.returncode == 0, result.stderr
+    assert download.returncode == 0, download.stderr

@@ -59,9 +59,10 @@ def _pip_twine_index(findings, name: str) -> FoundIndex | None:
     twine = findings.find(name, "twine")
     pips = [i for i in findings.indexes if i.tool == "pip"]
     pip = next((p for p in pips if (origin(p.plain_url) == origin(twine.plain_url) if twine else p.name == name)), None)
+    # A password inline in pip.conf or .pypirc is the `file` store here, found as an inline copy.
     if pip is not None:
-        return replace(pip, name=name, publish_url=twine.plain_url if twine else "")
-    return twine
+        return replace(pip, name=name, publish_url=twine.plain_url if twine else "", embedded=None)
+    return replace(twine, embedded=None) if twine else None
 
 
 def _inline_copies(findings, index: FoundIndex) -> list[Credential]:
