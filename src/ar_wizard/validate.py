@@ -86,8 +86,11 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
             "use --store netrc (or --store file).",
         )
     if verdict.ok and verdict.projects:
+        # Only a plugin can answer uv's `keyring get` now: a secret for --store keyring is not stored yet
+        # (and on rotation the keyring still holds the old one), so uv is given the candidate itself.
+        plugin = draft.auth == "keyring"
         return confirm_with_uv(
-            verdict, r.simple_url, r.username, None if r.keyring else secret, keyring=r.keyring, timeout=timeout
+            verdict, r.simple_url, r.username, None if plugin else secret, keyring=plugin, timeout=timeout
         )
     return verdict
 
