@@ -40,6 +40,21 @@ def test_a_404_from_a_codeartifact_index_is_explained_as_a_probably_expired_toke
     assert "expired token" in result.stderr
 
 
+def test_a_404_right_after_minting_names_the_repository_first_not_an_expired_token(home, private_index, fake_aws):
+    url = private_index.base_url + "/pypi/py/simple/"  # nothing there: the index answers 404
+    home.env.update({k: os.environ[k] for k in ("PATH", "AWS_ACCESS_KEY_ID", "FAKE_AWS_ACCOUNT", "FAKE_AWS_DOMAIN",
+                                                 "FAKE_AWS_ARN", "FAKE_AWS_LOG")})
+
+    result = home.wizard("setup", *AWS, "--url", url, "--index", "codeartifact", "--store", "netrc", "--yes",
+                         env={"FAKE_AWS_TOKEN": "eyJ2ZXIiOjEsfresh"})
+
+    assert result.returncode == 1, result.stderr
+    assert "Minted a token for arn:aws:" in result.stderr
+    assert "404 to a token minted seconds ago" in result.stderr and "expired" not in result.stderr
+    assert ("aws codeartifact list-repositories-in-domain --domain acme --domain-owner "
+            f"{ACCOUNT} --region us-east-1") in result.stderr
+
+
 def test_an_azure_pat_is_stored_and_uv_resolves_with_it(home, private_index):
     private_index.set_password("azure", "pat-123456")
     result = home.wizard("setup", "--provider", "azure", "--organization", "acme", "--feed", "py",

@@ -1254,3 +1254,43 @@ def test_a_project_that_names_an_index_this_machine_has_no_credentials_for_says_
         f"This machine holds no credentials for 'acme' yet, and {private_index.simple_url} asks for them."
     )
     assert "''" not in check["message"]
+
+
+def test_a_fresh_token_the_index_still_refuses_is_a_finding_not_a_fix_and_nothing_is_written(
+    minted_gar, private_index, token_server, monkeypatch
+):
+    home = minted_gar()
+    # The identity lost its role: every token minted from now on is refused as well.
+    monkeypatch.setattr(token_server, "on_issue", lambda token: None)
+    private_index.set_password("oauth2accesstoken", "revoked-" + secrets.token_urlsafe(8))
+    before = home.files()
+    issued = len(token_server.issued)
+
+    result = fix(home)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(token_server.issued) == issued + 1
+    assert "A token minted just now for uploader@acme-prod.iam.gserviceaccount.com is refused too" in result.stderr
+    assert "nothing was written" in result.stderr and "Fixed" not in result.stdout
+    assert "doctor fix credentials-accepted" not in backups(home)
+    assert {p: b for p, b in home.files().items() if "ar-wizard" not in str(p)} == {
+        p: b for p, b in before.items() if "ar-wizard" not in str(p)}
+
+
+@pytest.mark.parametrize(("username", "plugin_checked"), [("azure", False), ("VssSessionToken", True)])
+def test_plugin_checks_are_for_plugin_indexes_only_not_a_pat_kept_with_keyring_set(
+    keyring_home, username, plugin_checked
+):
+    url = f"https://{username}@pkgs.dev.azure.com/acme/_packaging/py/pypi/simple/"
+    with (keyring_home.project / "pyproject.toml").open("a") as f:
+        f.write(f'\n[tool.uv]\nkeyring-provider = "subprocess"\n\n[[tool.uv.index]]\nname = "feed"\nurl = "{url}"\n')
+    # PYTHON_KEYRING_BACKEND is set (the file backend): it hides a plugin, not a stored PAT.
+
+    report = doctor(keyring_home, "--offline")
+
+    assert report.verdicts("keyring-on-path") == {"ok"}
+    if plugin_checked:
+        assert {"plugin-importable", "backend-not-forced"} <= set(report.finding_ids)
+    else:
+        assert not report.checks("plugin-importable") and not report.checks("backend-not-forced")
+        assert report.exit == 0, report.finding_ids

@@ -442,7 +442,11 @@ def _doctor(args) -> int:
                 continue  # the fixes before this one fixed it too
             check = now[key]
         print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
-        plan = check.fixer()
+        try:
+            plan = check.fixer()
+        except UserError as err:  # e.g. a freshly minted token refused too: said, and the next fix goes on
+            print(f"error: {_mask(str(err))}", file=sys.stderr)
+            continue
         if plan.draft.minted is not None:
             from .mint import describe
 

@@ -716,15 +716,26 @@ def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
     """A rotation with a freshly minted token, for registries whose tokens ar-wizard can mint."""
 
     def build() -> Plan:
+        """The rotation, only once the fresh token is accepted: a refused one is a finding, never "fixed"."""
         from dataclasses import replace
 
         from . import rotate
+        from .errors import ValidationFailed
         from .mint import mint_token
+        from .validate import validate_draft
 
         draft = rotate.draft_for(rotate.find(name, project_dir), project_dir)
         minted = mint_token(draft.provider, key_file=Path(draft.key_file) if draft.key_file else None,
                             fields=draft.fields)
-        return rotate.plan_rotation(replace(draft, secret=minted.secret, minted=minted))
+        draft = replace(draft, secret=minted.secret, minted=minted)
+        verdict = validate_draft(draft)
+        if not verdict.ok:
+            raise ValidationFailed(
+                f"A token minted just now for {minted.identity} is refused too, so the token was not the problem "
+                f"and nothing was written: {verdict.message}"
+            )
+        # Checked here, so that every front end applies only a token the index took.
+        return rotate.plan_rotation(replace(draft, validate=False))
 
     return build
 

@@ -161,11 +161,15 @@ class SecretWrite:
 
     @property
     def summary(self) -> str:
+        """The command that makes this write, exactly as it runs (the secret on its stdin), to copy and run."""
+        from shlex import quote
+
+        service, username = quote(self.service), quote(self.username)
         if self.store == "uv":
-            verb = "uv auth login" if self.secret else "uv auth logout"
-        else:
-            verb = "keyring set" if self.secret else "keyring del"
-        return f"{verb} {self.service} --username {self.username}"
+            if self.secret is None:
+                return f"uv auth logout {service} --username {username}"
+            return f"uv auth login {service} --username {username} --password -"
+        return f"keyring {'set' if self.secret is not None else 'del'} {service} {username}"
 
 
 @dataclass

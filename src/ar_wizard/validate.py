@@ -71,11 +71,13 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         r.username,
         secret,
         explain=lambda status: provider.explain_status(
-            status, url=r.simple_url, username=r.username, publish=r.publish
+            status, url=r.simple_url, username=r.username, publish=r.publish, fresh_token=draft.minted is not None,
+            fields=draft.fields,
         ),
         timeout=timeout,
     )
-    if verdict.ok and verdict.unasked and "pip" in draft.targets and (
+    # A rotation keeps the stores it finds; setup chooses one, and pip must be able to send it.
+    if verdict.ok and verdict.unasked and draft.mode == "setup" and "pip" in draft.targets and (
         not draft.stores_secret or draft.store not in ("netrc", "file")
     ):
         return replace(
@@ -216,6 +218,14 @@ def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _
             any(k.lower().startswith("x-devpi-") for k in headers.keys()),
         )
     raise _Unreachable(f"{url} redirects in a loop: check the URL.")
+
+
+def status_of(url: str, username: str = "", secret: Secret | None = None, *, timeout: float = TIMEOUT) -> int | None:
+    """The HTTP status of a plain GET of ``url`` (redirects not followed), or None when nothing answered."""
+    try:
+        return _fetch(url, _basic(username, secret) if secret is not None else None, timeout, read=0).status
+    except _Unreachable:
+        return None
 
 
 def check_index(url: str, username: str, secret: Secret | None, *, explain, timeout: float = TIMEOUT) -> Verdict:

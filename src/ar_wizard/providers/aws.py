@@ -134,8 +134,10 @@ class Aws(BuiltProvider):
     def default_username(self, auth: str) -> str | None:
         return USERNAME if auth in ("token", "keyring") else None
 
-    def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
-        return explain_status(status, url=url, username=username, publish=publish)
+    def explain_status(self, status: int, *, url: str, username: str, publish: bool,
+                       fresh_token: bool = False, fields: dict[str, str] | None = None) -> str:
+        return explain_status(status, url=url, username=username, publish=publish, fresh_token=fresh_token,
+                              fields=fields)
 
 
 def repository_url(domain: str, domain_owner: str, region: str, repository: str) -> str:
@@ -241,9 +243,10 @@ def token_command(domain: str, domain_owner: str, region: str) -> str:
     )
 
 
-def explain_status(status: int, *, url: str, username: str, publish: bool) -> str:
+def explain_status(status: int, *, url: str, username: str, publish: bool, fresh_token: bool = False,
+                   fields: dict[str, str] | None = None) -> str:
     """What an HTTP status from CodeArtifact means, in one sentence with the fix."""
-    fields = parse_url(url) or {}
+    fields = parse_url(url) or fields or {}
     domain = fields.get("domain", "DOMAIN")
     owner = fields.get("domain_owner", "OWNER")
     region = fields.get("region", "REGION")
@@ -264,6 +267,13 @@ def explain_status(status: int, *, url: str, username: str, publish: bool) -> st
             f"{url} knows who you are but refused access (403): the IAM identity that minted the token lacks "
             f"{action} on repository {repository} in domain {domain} (or the repository's resource policy "
             "denies it); ask an administrator of the account to allow it."
+        )
+    if status == 404 and fresh_token:
+        return (
+            f"{url} answered 404 to a token minted seconds ago, so the likely cause is a wrong domain {domain!r}, "
+            f"owner {owner!r}, region {region!r} or repository {repository!r}: check them with "
+            f"`aws codeartifact list-repositories-in-domain --domain {domain} --domain-owner {owner} "
+            f"--region {region}`."
         )
     if status == 404:
         return (

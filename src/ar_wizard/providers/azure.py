@@ -66,6 +66,17 @@ class Azure(BuiltProvider):
     )
     auth_methods = ("token", "keyring")
     keyring_plugin = (AZURE_PLUGIN, AZURE_BACKEND)
+    username_help = (
+        "Any non-empty name works with a personal access token; artifacts-keyring uses VssSessionToken."
+    )
+    secret_label = "Personal access token (PAT)"
+    secret_help = (
+        "Create one in Azure DevOps (User settings → Personal access tokens) with the scope Packaging (Read), "
+        "or Packaging (Read & write) to publish."
+    )
+
+    def paste_help(self) -> str:
+        return "e.g. the index-url the feed's Connect to feed → pip page shows."
 
     def __init__(self):
         self.checks = {"organization": check_organization, "project": check_project, "feed": check_feed}
@@ -89,7 +100,8 @@ class Azure(BuiltProvider):
             return KEYRING_USERNAME
         return None
 
-    def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
+    def explain_status(self, status: int, *, url: str, username: str, publish: bool,
+                       fresh_token: bool = False, fields: dict[str, str] | None = None) -> str:
         return explain_status(status, url=url, username=username, publish=publish)
 
 

@@ -68,8 +68,12 @@ class Provider:
     def default_username(self, auth: str) -> str | None:
         return None
 
-    def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
-        """One sentence saying what an HTTP status from this registry means and what to do."""
+    def explain_status(self, status: int, *, url: str, username: str, publish: bool,
+                       fresh_token: bool = False, fields: dict[str, str] | None = None) -> str:
+        """One sentence saying what an HTTP status from this registry means and what to do.
+
+        ``fresh_token``: the token was minted seconds ago, so "expired" is not the likely cause.
+        ``fields``: the registry's fields, where the URL (a proxy's) does not show them."""
         return explain_status(status, url=url, username=username)
 
 

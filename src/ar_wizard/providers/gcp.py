@@ -151,7 +151,8 @@ class Gcp(BuiltProvider):
             return KEY_USERNAME
         return None
 
-    def explain_status(self, status: int, *, url: str, username: str, publish: bool) -> str:
+    def explain_status(self, status: int, *, url: str, username: str, publish: bool,
+                       fresh_token: bool = False, fields: dict[str, str] | None = None) -> str:
         return explain_status(status, url=url, username=username, publish=publish)
 
 
