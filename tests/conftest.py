@@ -275,3 +275,52 @@ def server_account(real_server) -> tuple[str, str]:
     password = "pw-" + secrets.token_urlsafe(12)
     real_server.set_password(user, password)
     return user, password
+
+
+# -- the fast loop: `uv run pytest -m fast` -----------------------------------------------------
+# A test is `fast` when it needs no server, terminal or subprocess: none of the fixtures below
+# (each starts a server, a fake CLI, a temp home the real tools run in, or a terminal), no
+# `integration`/`e2e` mark, and no subprocess, local server or Textual app run in its body or in
+# the helpers of its module that it calls.
+
+SLOW_FIXTURES = frozenset({
+    "home", "keyring_home", "private_index", "account", "keyring_bin", "uv_cache", "user_bin",
+    "real_server", "server_account", "devpi_server", "public_root_index", "sign_in_redirect_index",
+    "json_only_index", "nginx_index", "stock_pypiserver", "snap_compare", "fixed_index",
+    "token_server", "gauth_keyring_bin", "fake_gcloud_dir", "fake_aws", "linters",
+})
+SLOW_NAMES = frozenset({"subprocess", "run_test", "Popen", "HTTPServer", "ThreadingHTTPServer", "make_server"})
+
+
+def _names_used(code, module_globals: dict, seen: set) -> set[str]:
+    """The global names ``code`` uses, through the nested functions it defines and the test
+    module's own helpers it calls (a helper that runs ``subprocess`` makes its caller slow)."""
+    if code in seen:
+        return set()
+    seen.add(code)
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_used(const, module_globals, seen)
+    for name in list(names):
+        helper = getattr(module_globals.get(name), "__code__", None)
+        if helper is not None and module_globals.get(name).__module__ == module_globals.get("__name__"):
+            names |= _names_used(helper, module_globals, seen)
+    return names
+
+
+def _is_fast(item: pytest.Item) -> bool:
+    if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return False
+    if item.get_closest_marker("integration") or item.get_closest_marker("e2e"):
+        return False
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    return not SLOW_NAMES.intersection(_names_used(function.__code__, function.__globals__, set()))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_fast(item):
+            item.add_marker(pytest.mark.fast)
