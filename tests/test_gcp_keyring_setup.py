@@ -12,7 +12,6 @@ import pytest
 from ar_wizard.credentials.keyring_setup import check, install, installed_plugins
 from ar_wizard.providers.gcp import GCP_BACKEND, GCP_PLUGIN
 from conftest import VENV_BIN
-from gcp_fixtures import gauth_keyring_bin, key_file, service_account, token_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 
@@ -130,18 +129,15 @@ def test_the_real_plugin_mints_for_pkg_dev_and_is_silent_for_other_hosts(
     assert elsewhere.stdout == ""
 
 
-def test_a_keyring_inside_the_virtual_environment_is_flagged_because_pip_ignores_it(home, monkeypatch, keyring_bin):
-    # The home's PATH starts with the project venv's bin, which has keyring (an ar-wizard dependency).
+def test_ar_wizards_own_keyring_first_on_path_is_passed_over_for_the_users(home, monkeypatch, keyring_bin):
+    # Under uvx the wizard's environment (here the test venv, with a keyring in it) comes first on PATH.
     assert shutil.which("keyring") == str(VENV_BIN / "keyring")
     use_path(monkeypatch, home, home.env["PATH"], keyring_bin)
 
     found = by_id(check(GCP_PLUGIN, GCP_BACKEND, GAR_URL))
 
-    venv = found["keyring-outside-venv"]
-    assert not venv.ok
-    assert "pip ignores a keyring inside its own environment" in venv.message
-    assert f"pip would use {keyring_bin / 'keyring'} instead" in venv.message
-    assert venv.fix == INSTALL
+    assert found["keyring-on-path"].message == f"keyring is on PATH: {keyring_bin / 'keyring'}."
+    assert found["keyring-outside-venv"].ok
 
 
 def test_the_same_keyring_in_an_active_virtualenv_is_flagged_too(home, monkeypatch, tmp_path):
