@@ -353,7 +353,9 @@ class DevpiServer:
 
     def start(self):
         subprocess.run(
-            [self._bin("devpi-init"), "--serverdir", str(self.serverdir), "--root-passwd", self.root_password],
+            # No root/pypi mirror: the tests reach no network, and the index has no PyPI behind it.
+            [self._bin("devpi-init"), "--serverdir", str(self.serverdir), "--root-passwd", self.root_password,
+             "--no-root-pypi"],
             check=True, capture_output=True, timeout=120,
         )
         self.port = free_port()

@@ -171,3 +171,69 @@ def test_stock_pypiserver_403_is_not_read_as_an_accepted_identity(home, stock_py
     assert result.returncode == 1
     assert "(403)" in result.stderr and "accepted who" not in result.stderr
     assert "check the password or token first" in result.stderr
+
+
+# -- rotation never swaps a working secret for an unconfirmed one ----------------------------
+
+
+def rotate(home, secret, *extra):
+    return home.wizard("rotate", "--index", "acme", "--password-stdin", "--yes", *extra, input=secret + "\n")
+
+
+def test_rotating_to_a_wrong_secret_exits_1_and_the_working_one_stays(home, real_server, server_account):
+    user, password = server_account
+    assert setup(home, real_server, user, password, store="netrc").returncode == 0
+    assert home.uv("add", real_server.package).returncode == 0
+    before = home.files()
+
+    result = rotate(home, "not-the-password")
+
+    assert result.returncode == 1, result.stderr
+    assert "Nothing was written" in result.stderr
+    assert home.files() == before
+    assert home.uv("lock", "--refresh").returncode == 0
+
+
+def test_rotating_on_an_index_that_cannot_be_verified_needs_no_validate_said_explicitly(home, empty_public_root):
+    empty_public_root.set_password("someone", "old-pw")
+    assert setup(home, empty_public_root, "someone", "old-pw", "--no-validate", store="netrc").returncode == 0
+    before = home.files()
+
+    refused = rotate(home, "new-pw")
+    assert refused.returncode == 1 and "could not be verified" in refused.stderr
+    assert home.files() == before
+
+    forced = rotate(home, "new-pw", "--no-validate")
+    assert forced.returncode == 0, forced.stderr
+    assert home.files() != before
+
+
+# -- doctor reads publish-url without uploading --------------------------------------------
+
+
+def publish_url_checks(home) -> list[dict]:
+    import json
+
+    result = home.wizard("doctor", "--json")
+    return [c for c in json.loads(result.stdout)["checks"] if c["id"] == "publish-url"]
+
+
+def test_doctor_passes_devpis_upload_url_and_flags_its_simple_page_and_a_404(home, devpi_server):
+    assert setup(home, devpi_server, devpi_server.owner, devpi_server.owner_password, "--publish",
+                 store="netrc").returncode == 0
+    packages = devpi_server.packages()
+    assert [c["verdict"] for c in publish_url_checks(home)] == ["ok"]
+
+    pyproject = home.project / "pyproject.toml"
+    written = pyproject.read_text()
+    pyproject.write_text(written.replace(f'publish-url = "{devpi_server.upload_url}"',
+                                         f'publish-url = "{devpi_server.simple_url}"'))
+    (simple_page,) = publish_url_checks(home)
+    assert simple_page["verdict"] == "warn" and "is the index URL itself" in simple_page["message"]
+    assert devpi_server.upload_url in simple_page["fix"]
+
+    pyproject.write_text(written.replace(f'publish-url = "{devpi_server.upload_url}"',
+                                         f'publish-url = "{devpi_server.base_url}/nobody/nothing/"'))
+    (missing,) = publish_url_checks(home)
+    assert missing["verdict"] == "warn" and "answers 404" in missing["message"]
+    assert devpi_server.packages() == packages  # nothing was uploaded to find out

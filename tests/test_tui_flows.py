@@ -11,7 +11,6 @@ from ar_wizard.apply import undo
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from gcp_fixtures import key_file, service_account, token_server  # noqa: F401 - fixtures
 from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until, walk_to_validate
 
 SIZE = (110, 45)
