@@ -14,6 +14,10 @@ import pytest
 
 from private_index import PrivateIndex
 
+# Fixture modules every test may use without importing them: the Google token endpoint,
+# service accounts and stand-in gcloud, and the stand-in aws CLI.
+pytest_plugins = ("gcp_fixtures", "aws_fixtures", "cloud_apis")
+
 VENV_BIN = Path(sys.executable).parent
 PACKAGE = "acme-secret"
 

@@ -2,7 +2,7 @@
 the signed JWT of generated service-account keys, a keyring with the Artifact
 Registry plugin, and a stand-in `gcloud` (the one fake allowed: a cloud CLI).
 
-Import the fixtures into a test module by name: ``from gcp_fixtures import token_server``.
+A pytest plugin (``pytest_plugins`` in conftest.py): every test can ask for these fixtures.
 """
 
 from __future__ import annotations

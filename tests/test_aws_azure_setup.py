@@ -8,7 +8,7 @@ import os
 import pytest
 
 from conftest import PACKAGE
-from test_aws_cli import ACCOUNT, fake_aws  # noqa: F401 - fixture
+from aws_fixtures import ACCOUNT
 
 pytestmark = pytest.mark.integration
 

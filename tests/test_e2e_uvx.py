@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 
 from conftest import PACKAGE, VENV_BIN, Home, clean_env
-from gcp_fixtures import gauth_keyring_bin, key_file, service_account, token_server  # noqa: F401 - fixtures
 from private_index import wheel_filename
 from test_setup_real_tools import load_dotenv, setup
 

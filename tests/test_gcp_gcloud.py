@@ -9,7 +9,6 @@ import pytest
 
 from ar_wizard.credentials.google import mint_from_gcloud
 from ar_wizard.errors import UserError
-from gcp_fixtures import fake_gcloud_dir  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -16,12 +16,7 @@ from ar_wizard.credentials.google import load_key, mint_from_adc, mint_from_key_
 from ar_wizard.errors import UserError
 from ar_wizard.model import MASK
 from conftest import PACKAGE
-from gcp_fixtures import (  # noqa: F401 - fixtures
-    new_service_account,
-    key_file,
-    service_account,
-    token_server,
-)
+from gcp_fixtures import new_service_account
 
 pytestmark = pytest.mark.integration
 

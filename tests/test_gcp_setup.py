@@ -8,7 +8,6 @@ import base64
 import pytest
 
 from conftest import PACKAGE
-from gcp_fixtures import key_file, service_account, token_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 

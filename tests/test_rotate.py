@@ -7,7 +7,6 @@ import secrets
 import pytest
 
 from conftest import PACKAGE
-from gcp_fixtures import key_file, service_account, token_server  # noqa: F401 - fixtures
 from test_setup_real_tools import load_dotenv, setup
 
 pytestmark = pytest.mark.integration
