@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     gcp.add_argument("--repository", help="the Python repository's ID")
     gcp.add_argument("--token-source", choices=("auto", "adc", "gcloud"), default="auto",
                      help="where a token is minted when none is given (default: ADC, then gcloud)")
+    gcp.add_argument("--api-endpoint", metavar="URL",
+                     help="the Artifact Registry API (Private Service Connect, a proxy), for the upload check")
     aws = setup.add_argument_group("AWS CodeArtifact (--provider aws)")
     aws.add_argument("--domain", help="the CodeArtifact domain")
     aws.add_argument("--domain-owner", metavar="ACCOUNT", help="the 12-digit AWS account that owns the domain")
@@ -127,6 +129,30 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
     rotate.add_argument("--yes", action="store_true", help="apply without asking")
     rotate.add_argument("--no-validate", action="store_true", help="skip the live check of the new secret")
+
+    listing = commands.add_parser(
+        "list", help="the repositories your cloud identity can reach (gcp, aws, azure)",
+        description="List what the signed-in identity can reach, to pick from instead of typing: GCP Python "
+        "repositories (per project and location), AWS CodeArtifact repositories (per domain), Azure Artifacts "
+        "feeds (organization- and project-scoped).",
+    )
+    listing.add_argument("--provider", choices=("gcp", "aws", "azure"), required=True)
+    listing.add_argument("--project", help="gcp: the project (default: every project the identity may list, "
+                         "else the ADC/gcloud default); azure: not needed")
+    listing.add_argument("--location", help="gcp: one location (default: every location)")
+    listing.add_argument("--repository", help="gcp: also check this repository's download and upload permissions")
+    listing.add_argument("--key-file", metavar="PATH", help="gcp: mint the token from this service-account key")
+    listing.add_argument("--token-source", choices=("auto", "adc", "gcloud"), default="auto")
+    listing.add_argument("--api-endpoint", metavar="URL",
+                         help="gcp/azure: the API's base URL, for Private Service Connect or a proxy")
+    listing.add_argument("--region", help="aws: e.g. us-east-1")
+    listing.add_argument("--domain", help="aws: one domain (default: every domain in the region)")
+    listing.add_argument("--domain-owner", metavar="ACCOUNT", help="aws: the account that owns --domain")
+    listing.add_argument("--organization", help="azure: the Azure DevOps organization")
+    pat = listing.add_mutually_exclusive_group()
+    pat.add_argument("--password-stdin", action="store_true", help="azure: read the PAT from stdin")
+    pat.add_argument("--token-env", metavar="VAR", help="azure: read the PAT from environment variable VAR")
+    listing.add_argument("--json", action="store_true", help="print the listing as JSON")
 
     doctor = commands.add_parser("doctor", help="explain why a setup fails, and offer the fix")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON (see README)")
@@ -206,6 +232,10 @@ def _main(argv: list[str]) -> int:
         return _rotate(args)
     if args.command == "doctor":
         return _doctor(args)
+    if args.command == "list":
+        from .listing.command import run_list
+
+        return run_list(args)
     return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None)
 
 
@@ -343,8 +373,27 @@ def _setup(args) -> int:
         # Part of the one transaction: a snippet file that may not be written stops it before any
         # write, and `undo` takes the snippets back with the rest.
         plan.changes.extend(file_change(snip, draft.project_dir) for snip in snippets)
+    if draft.provider == "gcp" and draft.publish and draft.validate:
+        _check_uploads_allowed(draft, args.api_endpoint)
     code = _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
     return _emit(draft, snippets, args, written=True) if code == EXIT_OK and snippets else code
+
+
+def _check_uploads_allowed(draft, api_endpoint: str | None) -> None:
+    """Before anything is written: refuse a --publish setup whose identity may not upload."""
+    from .errors import ValidationFailed
+    from .listing import ListingError
+    from .listing.gcp import publish_refusal
+
+    if not all(draft.fields.get(k) for k in ("project", "location", "repository")):
+        return  # a --url alone: nothing to ask the API about
+    try:
+        refusal = publish_refusal(draft, api=api_endpoint)
+    except ListingError as err:
+        print(f"note: could not check upload permission before writing: {_mask(str(err))}", file=sys.stderr)
+        return
+    if refusal:
+        raise ValidationFailed(refusal + " Nothing was written.")
 
 
 def _snippets(draft, kinds) -> list:
