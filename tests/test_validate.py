@@ -149,3 +149,56 @@ def test_validating_a_draft_uses_its_url_username_and_secret(private_index, acco
     user, password = account
     draft = Draft(fields={"url": private_index.simple_url}, index_name="acme", username=user, secret=Secret(password))
     assert validate_draft(draft).ok
+
+
+def test_an_empty_keyring_answer_shows_the_plugins_own_words_and_the_clouds_sign_in():
+    from ar_wizard import providers
+    from ar_wizard.validate import _keyring_said_nothing
+
+    message = _keyring_said_nothing(
+        "https://us-python.pkg.dev/p/r/simple/", "oauth2accesstoken",
+        "google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.",
+        providers.get("gcp"),
+    )
+
+    assert "DefaultCredentialsError: Your default credentials were not found" in message
+    assert "gcloud auth application-default login" in message
+    assert "keyring set" not in message
+
+
+def test_an_empty_keyring_without_a_plugin_says_to_store_the_password(keyring_home, private_index, account):
+    user, _ = account
+    draft = Draft(fields={"url": private_index.simple_url}, index_name="acme", username=user, auth="keyring")
+
+    verdict = validate_draft(draft)
+
+    assert not verdict.ok and "returned nothing" in verdict.message and "keyring set" in verdict.message
+
+
+def test_a_pep_691_json_only_index_is_an_index(json_only_index):
+    json_only_index.set_password("json-user", "json-pw")
+
+    verdict = check(json_only_index.simple_url, "json-user", "json-pw")
+
+    assert verdict.ok and verdict.projects == ("acme-secret",)
+
+
+def test_a_sign_in_page_behind_a_redirect_is_a_rejection_never_an_index(sign_in_redirect_index):
+    sign_in_redirect_index.set_password("signer", "signer-pw")
+
+    verdict = check(sign_in_redirect_index.simple_url, "signer", "wrong")
+
+    assert not verdict.ok and "/+login, a sign-in page" in verdict.message
+
+
+def test_uv_s_verdict_wins_over_the_probe(private_index, account):
+    from ar_wizard.validate import Verdict, confirm_with_uv
+
+    user, _ = account
+    # The probe said yes to a project the index does not have: uv's no is the answer.
+    probe = Verdict(True, "probe said ok.", private_index.simple_url, 200, projects=("no-such-project",))
+
+    verdict = confirm_with_uv(probe, private_index.simple_url, user, Secret("wrong"), keyring=False)
+
+    assert not verdict.ok and verdict.message.startswith("uv could not resolve no-such-project")
+    assert "wrong" not in verdict.message
