@@ -30,32 +30,16 @@ def run_list(args) -> int:
 
 
 def _gcp(args) -> Listing:
-    from pathlib import Path
-
-    from ..mint import describe, mint_token
+    from ..mint import describe
     from . import gcp
 
-    minted = mint_token("gcp", args.token_source, Path(args.key_file) if args.key_file else None)
+    listing, minted = gcp.reachable(args.key_file or "", args.token_source, args.project, args.location,
+                                    api=args.api_endpoint)
     print(describe(minted).split(". ")[0] + ".", file=sys.stderr)
-    if args.project:
-        names = [args.project]
-    else:
-        names = _gcp_projects(minted.secret, args)
-    listing = Listing()
-    for project in names:
-        try:
-            found = gcp.repositories(minted.secret, project, args.location, api=args.api_endpoint)
-        except ListingError as err:
-            if len(names) == 1:
-                raise
-            listing.notes.append(f"{project}: {err}")
-            continue
-        listing.repositories += found.repositories
-        listing.notes += found.notes
     if args.repository:
         repo = next((r for r in listing.repositories if r.name == args.repository), None)
         if repo is None:
-            raise ListingError(f"No Python repository {args.repository!r} is visible in {', '.join(names)}.")
+            raise ListingError(f"No Python repository {args.repository!r} is visible to {minted.identity}.")
         missing = gcp.missing_permissions(minted.secret, repo.fields, publish=True, api=args.api_endpoint)
         for permission in missing:
             listing.notes.append(f"{minted.identity} lacks {permission} on {repo.name}: "
@@ -63,46 +47,6 @@ def _gcp(args) -> Listing:
         if not missing:
             listing.notes.append(f"{minted.identity} may download from and upload to {repo.name}.")
     return listing
-
-
-def _gcp_projects(token, args) -> list[str]:
-    """Every project the identity may list; else the default project, saying why."""
-    from . import gcp
-
-    try:
-        found = gcp.projects(token, api=args.api_endpoint)
-    except ListingError as err:
-        found, why = [], str(err)
-    else:
-        why = "the identity can list no projects"
-    if found:
-        return found
-    default = _default_project(args.key_file)
-    if not default:
-        raise ListingError(f"No project to list ({why}): pass --project.")
-    print(f"note: listing the default project {default} only ({why}).", file=sys.stderr)
-    return [default]
-
-
-def _default_project(key_file: str | None) -> str:
-    """The key file's project, $GOOGLE_CLOUD_PROJECT, or gcloud's configured project."""
-    if key_file:
-        from ..credentials import google
-
-        project = google.load_key(key_file).project_id
-        if project:
-            return project
-    if os.environ.get("GOOGLE_CLOUD_PROJECT"):
-        return os.environ["GOOGLE_CLOUD_PROJECT"]
-    from .. import userpath
-    from ..credentials.process import run
-
-    gcloud = userpath.which("gcloud")
-    if gcloud:
-        out = run([gcloud, "config", "get-value", "project"]).stdout.strip()
-        if out and out != "(unset)":
-            return out
-    return ""
 
 
 def _azure(args) -> Listing:

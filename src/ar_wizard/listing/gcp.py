@@ -131,6 +131,70 @@ def _explained(err: HttpError, project: str, what: str) -> ListingError:
     return ListingError(f"Could not {what}{in_project} ({err.status}: {message or err.text[:120]}).")
 
 
+def reachable(key_file: str = "", source: str = "auto", project: str | None = None, location: str | None = None,
+              *, api: str | None = None):
+    """``(Listing, MintedToken)``: every Python repository the identity a token is minted for can see.
+
+    The projects are ``project``, else every one the identity may list, else the default project (saying why)."""
+    from pathlib import Path
+
+    from ..mint import mint_token
+
+    minted = mint_token("gcp", source, Path(key_file) if key_file else None)
+    listing = Listing()
+    names = [project] if project else _projects_to_list(minted.secret, key_file, listing, api=api)
+    for name in names:
+        try:
+            found = repositories(minted.secret, name, location, api=api)
+        except ListingError as err:
+            if len(names) == 1:
+                raise
+            listing.notes.append(f"{name}: {err}")
+            continue
+        listing.repositories += found.repositories
+        listing.notes += found.notes
+    return listing, minted
+
+
+def _projects_to_list(token: Secret, key_file: str, listing: Listing, *, api: str | None) -> list[str]:
+    try:
+        found = projects(token, api=api)
+    except ListingError as err:
+        found, why = [], str(err)
+    else:
+        why = "the identity can list no projects"
+    if found:
+        return found
+    default = default_project(key_file)
+    if not default:
+        raise ListingError(f"No project to list ({why}): give the project.")
+    listing.notes.append(f"Listing the default project {default} only ({why}).")
+    return [default]
+
+
+def default_project(key_file: str = "") -> str:
+    """The key file's project, $GOOGLE_CLOUD_PROJECT, or gcloud's configured project."""
+    import os
+
+    if key_file:
+        from ..credentials import google
+
+        project = google.load_key(key_file).project_id
+        if project:
+            return project
+    if os.environ.get("GOOGLE_CLOUD_PROJECT"):
+        return os.environ["GOOGLE_CLOUD_PROJECT"]
+    from .. import userpath
+    from ..credentials.process import run
+
+    gcloud = userpath.which("gcloud")
+    if gcloud:
+        out = run([gcloud, "config", "get-value", "project"]).stdout.strip()
+        if out and out != "(unset)":
+            return out
+    return ""
+
+
 def publish_refusal(draft, *, api: str | None = None) -> str | None:
     """Why uploads to the draft's repository will be refused (403), with the command that grants them; None when
     they will not be. Raises ListingError when it cannot tell (no token, no network, no permission to ask)."""
