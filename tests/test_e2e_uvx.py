@@ -254,7 +254,7 @@ def test_the_keyring_store_under_uvx_writes_to_the_users_keyring_that_uv_and_pip
 def test_without_a_keyring_of_their_own_the_keyring_store_is_refused_with_the_install_command(
     home, uvx_from_wheel, wizard_with, private_index, account, tmp_path
 ):
-    # The wizard's environment has a keyring; the user's PATH has none, so uv and pip would have none.
+    # The user's PATH has no keyring, so uv and pip would have none (whatever the wizard's environment holds).
     user = as_a_user(home, uvx_from_wheel(*wizard_with), None, tmp_path)
     name, password = account
     before = user.files()
@@ -330,7 +330,7 @@ def test_doctor_under_uvx_names_the_users_keyring_and_never_the_wizards_own(user
 
 
 @BOTH_WIZARD_ENVS
-def test_doctor_under_uvx_fails_keyring_on_path_when_only_the_wizard_has_a_keyring(
+def test_doctor_under_uvx_fails_keyring_on_path_when_the_user_has_no_keyring(
     home, uvx_from_wheel, wizard_with, private_index, tmp_path
 ):
     # An index that asks the keyring, on a machine whose user never installed one: uv gets no credential.
