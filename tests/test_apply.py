@@ -8,6 +8,7 @@ import signal
 import pytest
 
 from ar_wizard import apply as transaction
+from ar_wizard import fileio
 from ar_wizard.errors import ApplyFailed, UserError
 from ar_wizard.model import FileChange, Secret, SecretWrite
 
@@ -19,12 +20,14 @@ def change(path, after: bytes, **kw) -> FileChange:
 
 @pytest.fixture
 def files(home):
-    a = home.root / "a.toml"
-    b = home.root / "b.conf"
+    # Files ar-wizard manages: undo refuses a backup that names any other file.
+    a = home.root / "pyproject.toml"
+    b = home.root / ".config" / "pip" / "pip.conf"
+    b.parent.mkdir(parents=True)
     a.write_bytes(b"a = 1\r\n")
     b.write_bytes(b"[b]\n")
     os.chmod(b, 0o640)
-    return a, b, home.root / "new" / "c.env"
+    return a, b, home.root / "new" / ".env"
 
 
 def test_every_file_is_written_with_its_mode_kept_and_new_secret_files_private(files):
@@ -65,7 +68,7 @@ def test_a_file_changed_since_the_preview_is_not_clobbered(files):
     planned = [change(a, b"a = 2\n"), change(b, b"[b]\nx = 1\n")]
     b.write_bytes(b"[b]\nsomeone = 'else'\n")
 
-    with pytest.raises(ApplyFailed, match="b.conf changed since the preview") as err:
+    with pytest.raises(ApplyFailed, match="pip.conf changed since the preview") as err:
         transaction.run_transaction(planned, [], label="t")
 
     assert err.value.exit_code == 3
@@ -78,16 +81,16 @@ def test_a_failure_in_the_third_file_puts_the_first_two_back(files, monkeypatch)
     a, b, c = files
     b_before = b.read_bytes()
     calls = []
-    real_install = transaction._install
+    real_install = fileio.install
 
     def failing_install(tmp, target):
         calls.append(target)
-        if target.name == "c.env":
+        if target.name == ".env":
             raise OSError(28, "No space left on device", str(target))
         real_install(tmp, target)
 
-    monkeypatch.setattr(transaction, "_install", failing_install)
-    with pytest.raises(ApplyFailed, match="No space left on device.*put back"):
+    monkeypatch.setattr(fileio, "install", failing_install)
+    with pytest.raises(ApplyFailed, match=".env could not be written \\(No space left on device\\), so everything already written was put back"):
         transaction.run_transaction(
             [change(a, b"a = 2\n"), change(b, b"changed\n"), change(c, b"S=1\n", holds_secret=True)], [], label="t"
         )
@@ -135,14 +138,14 @@ def test_undo_refuses_to_overwrite_a_file_edited_after_the_change(files):
 
 def test_ctrl_c_during_apply_waits_until_the_transaction_is_whole(files, monkeypatch):
     a, b, c = files
-    real_install = transaction._install
+    real_install = fileio.install
 
     def interrupted_install(tmp, target):
-        if target.name == "b.conf":
+        if target.name == "pip.conf":
             os.kill(os.getpid(), signal.SIGINT)
         real_install(tmp, target)
 
-    monkeypatch.setattr(transaction, "_install", interrupted_install)
+    monkeypatch.setattr(fileio, "install", interrupted_install)
     with pytest.raises(KeyboardInterrupt):
         transaction.run_transaction([change(a, b"1\n"), change(b, b"2\n"), change(c, b"3\n")], [], label="t")
 

@@ -4,26 +4,30 @@ Under a lock, each file is re-checked against the bytes the preview showed,
 its original is copied into a backup set, and the new bytes go to a temp file
 beside the real (symlink-resolved) target, are fsynced, take the right mode and
 replace the target with ``os.replace``. Secrets are handed to their stores
-after their old values are saved. Any failure puts back everything already
-done, in reverse order. ``undo`` replays a backup set the same way.
+after their old values are saved, and read back. Any failure puts back
+everything already done, in reverse order. The journal (``journal.py``) names
+the change in flight, so one a kill cuts short is rolled back at the next
+start. ``undo`` replays a backup set the same way, as a change of its own.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
-import tempfile
 import threading
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import paths
+from . import backups, journal, paths
+from .backups import BackupInfo
 from .errors import ApplyFailed, UserError
+from .fileio import TEMP_SUFFIX, crash_point, read, write_atomically
 from .model import FileChange, Plan, Secret, SecretWrite, mask, sha256
+from .paths import shown
+
+__all__ = ["ApplyResult", "BackupInfo", "apply", "list_backups", "run_transaction", "undo", "write_atomically"]
 
 
 @dataclass
@@ -32,16 +36,9 @@ class ApplyResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    id: str
-    created: str
-    label: str
-    files: list[str]
-    secrets: list[str]
-    undone_by: str | None
+    removed: list[Path] = field(default_factory=list)  # files that did not exist before the change undone
+    secrets_removed: list[str] = field(default_factory=list)
+    recovered: str | None = None  # the sentence about an interrupted change rolled back first
 
 
 def apply(plan: Plan, *, label: str = "setup") -> ApplyResult:
@@ -65,24 +62,36 @@ def _note_expiry(plan: Plan) -> None:
         expiry.forget(url)
 
 
-def run_transaction(changes: list[FileChange], secret_writes: list[SecretWrite], *, label: str) -> ApplyResult:
+def run_transaction(
+    changes: list[FileChange], secret_writes: list[SecretWrite], *, label: str, undoes: str | None = None
+) -> ApplyResult:
+    state = _state_dir()
+    with journal.locked(state), _interrupts_deferred():
+        recovered = journal.recover_locked(state)
+        result = _run_locked(state, changes, secret_writes, label, undoes)
+        result.recovered = recovered
+        return result
+
+
+def _state_dir() -> Path:
     state = paths.state_dir()
-    state.mkdir(parents=True, exist_ok=True, mode=0o700)
-    from filelock import FileLock, Timeout  # ~5 ms; only apply and undo need it
-
     try:
-        with FileLock(str(state / "lock"), timeout=30), _interrupts_deferred():
-            return _run_locked(state, changes, secret_writes, label)
-    except Timeout:
-        raise UserError(f"Another ar-wizard is writing (lock {state / 'lock'}): wait for it and run again.") from None
+        state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as err:
+        raise UserError(
+            f"ar-wizard keeps its backups in {shown(state)}, which cannot be made ({err.strerror}): {_advice(err)}."
+        ) from None
+    if not state.is_dir():
+        raise UserError(f"ar-wizard keeps its backups in {shown(state)}, which is not a directory: move it aside and run again.")
+    return state
 
 
-def _run_locked(state: Path, changes, secret_writes, label) -> ApplyResult:
+def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResult:
     result = ApplyResult(backup_id=None)
     pending = []
     for change in changes:
         real = Path(os.path.realpath(change.path))
-        current = _read(real)
+        current = _read_current(change.path, real)
         if sha256(current) != sha256(change.before):
             raise ApplyFailed(
                 f"{change.path} changed since the preview, so nothing was written: run ar-wizard "
@@ -94,40 +103,152 @@ def _run_locked(state: Path, changes, secret_writes, label) -> ApplyResult:
             pending.append((change, real, current))
     if not pending and not secret_writes:
         return result
+    # Every output is checked before the first write, so a refusal leaves nothing changed.
+    for change, real, _current in pending:
+        _check_writable(change.path, real)
+    _check_writable(state / "backups" / "x", state / "backups" / "x")
+    for write in secret_writes:
+        if write.secret is not None:
+            check_secret_fits(write.store, write.secret)
 
-    backup = _BackupSet.create(state / "backups", label)
+    backup_id = backups.new_id()
+    journal.begin(state, backup_id)  # first: a kill from here on is found and rolled back
+    try:
+        backup = backups.BackupSet.create(backup_id, label, undoes=undoes)
+        backup.save()
+    except OSError as err:
+        journal.end(state)
+        raise UserError(
+            f"Could not make a backup in {shown(state / 'backups')} ({err.strerror}): {_advice(err)}."
+        ) from None
     result.backup_id = backup.id
     undo_steps = []  # callables that put back one thing each, run in reverse on failure
     try:
         for change, real, current in pending:
             mode = _mode_for(change, real, current)
-            backup.add_file(change.path, real, current, change.after, mode)
-            backup.save()
-            write_atomically(real, change.after, mode)
-            undo_steps.append(lambda real=real, current=current, mode=backup.files[-1]["mode"]: write_atomically(real, current, mode))
-            result.written.append(change.path)
+            with _naming(change.path):
+                backup.add_file(change.path, real, current, change.after, mode, holds_secret=change.holds_secret)
+                backup.save()
+                write_atomically(real, change.after, mode)
+            restore_mode = backup.manifest["files"][-1]["mode"] or mode
+            undo_steps.append(lambda real=real, current=current, m=restore_mode: write_atomically(real, current, m))
+            (result.removed if change.after is None else result.written).append(change.path)
         for write in secret_writes:
-            store = _store(write.store)
+            store = store_module(write.store)
             old = store.read(write.service, write.username)
             backup.add_secret(write, old)
             backup.save()
-            _put_secret(store, write.service, write.username, write.secret)
-            undo_steps.append(lambda store=store, w=write, old=old: _put_secret(store, w.service, w.username, old))
-            result.secrets.append(write.summary)
+            undo_steps.append(lambda store=store, w=write, old=old: put_secret(store, w.service, w.username, old))
+            put_secret(store, write.service, write.username, write.secret)
+            crash_point()
+            _check_read_back(store, write)
+            (result.secrets if write.secret is not None else result.secrets_removed).append(write.summary)
     except BaseException as err:
         failures = _roll_back(undo_steps)
         if failures:
             backup.save(status="incomplete")
+            journal.end(state)
             raise ApplyFailed(
                 f"Writing failed ({_describe(err)}) and {failures} change(s) could not be put back: "
                 f"restore them with `ar-wizard undo {backup.id}`."
             ) from None
+        backup.save(status="rolled-back")
+        journal.end(state)
         backup.discard()
+        if isinstance(err, _WriteFailed):
+            raise ApplyFailed(f"{err.what}, so everything already written was put back: {err.advice}.") from None
         if isinstance(err, (UserError, OSError)):
             raise ApplyFailed(f"{_describe(err)}; everything already written was put back.") from None
         raise
     backup.save(status="complete")
+    crash_point()
+    journal.end(state)
     return result
+
+
+class _WriteFailed(UserError):
+    """An OSError while writing one file, told by the file's real name (never a temp file's)."""
+
+    def __init__(self, path: Path, err: OSError):
+        self.what = f"{shown(path)} could not be written ({err.strerror or err})"
+        self.advice = _advice(err)
+        super().__init__(f"{self.what}: {self.advice}.")
+
+
+@contextmanager
+def _naming(shown_path: Path):
+    try:
+        yield
+    except OSError as err:
+        raise _WriteFailed(shown_path, err) from None
+
+
+def _advice(err: OSError) -> str:
+    """What to do about ``err``, in words."""
+    import errno
+
+    return {
+        errno.EACCES: "fix the permissions of the file and its directory, then run again",
+        errno.EPERM: "fix the permissions of the file and its directory, then run again",
+        errno.EROFS: "it is on a read-only file system; run where it can be written",
+        errno.ENOSPC: "free some disk space and run again",
+        errno.EDQUOT: "free some space within your disk quota and run again",
+        errno.ENOTDIR: "a file stands where a directory belongs in its path; move that file aside and run again",
+        errno.EEXIST: "a file stands where a directory belongs in its path; move that file aside and run again",
+        errno.EISDIR: "it is a directory; move it aside and run again",
+    }.get(err.errno, "fix that and run again")
+
+
+def _check_writable(shown_path: Path, real: Path) -> None:
+    """Refuse before any write what a write would fail on: a read-only directory, a file where a directory belongs."""
+    if real.exists() and not real.is_file():
+        raise UserError(f"{shown(shown_path)} is not a regular file: move it aside and run again.")
+    parent = real.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(
+            f"{shown(shown_path)} cannot be written: {shown(parent)} is a file where a directory belongs; "
+            "move it aside and run again."
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(
+            f"{shown(shown_path)} cannot be written: {shown(parent)} is not writable; "
+            "fix its permissions and run again."
+        )
+
+
+def _read_current(shown_path: Path, real: Path) -> bytes | None:
+    try:
+        return read(real)
+    except OSError as err:
+        raise UserError(f"{shown(shown_path)} cannot be read ({err.strerror}): fix its permissions and run again.") from None
+
+
+def check_secret_fits(store: str, secret: Secret) -> None:
+    """Refuse, before anything is written, a secret the store would keep altered."""
+    if store != "uv":
+        return  # the keyring CLI keeps every character (its read-back still checks)
+    import unicodedata
+
+    value = secret.reveal()
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None or value != value.strip():
+        what = "a line break" if bad in ("\n", "\r") else "a control character" if bad else "a space at one end"
+        raise UserError(
+            f"uv's credential store cannot hold this secret exactly (it contains {what}, which "
+            "`uv auth login` drops or trims): use --store keyring, which keeps it as given."
+        )
+
+
+def _check_read_back(store, write: SecretWrite) -> None:
+    got = store.read(write.service, write.username)
+    if got != write.secret:
+        name = "uv's credential store" if write.store == "uv" else "the keyring"
+        raise UserError(
+            f"{name} gave back a different secret for {write.service} than was stored, so nothing was kept: "
+            "use --store keyring or --store env, and check the secret has no stray characters"
+        )
 
 
 def _roll_back(undo_steps) -> int:
@@ -142,7 +263,7 @@ def _roll_back(undo_steps) -> int:
 
 def _describe(err: BaseException) -> str:
     if isinstance(err, OSError):
-        where = f" {err.filename}" if err.filename else ""
+        where = f" {err.filename}" if err.filename and not str(err.filename).endswith(TEMP_SUFFIX) else ""
         return f"could not write{where}: {err.strerror or err}"
     return mask(str(err)).rstrip(".")
 
@@ -159,62 +280,13 @@ def _mode_for(change: FileChange, real: Path, current: bytes | None) -> int:
     return 0o666 & ~umask
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
-    """Atomically make ``real`` hold ``data`` (``None`` removes it)."""
-    if data is None:
-        try:
-            real.unlink()
-        except FileNotFoundError:
-            pass
-        _fsync_dir(real.parent)
-        return
-    real.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".ar-wizard")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        _install(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(real.parent)
-
-
-def _install(tmp: str, real: Path) -> None:
-    os.replace(tmp, real)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # e.g. Windows, where directories cannot be opened
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _store(name: str):
+def store_module(name: str):
     from .credentials import keyring_cli, uv_store
 
     return {"uv": uv_store, "keyring": keyring_cli}[name]
 
 
-def _put_secret(store, service: str, username: str, secret: Secret | None) -> None:
+def put_secret(store, service: str, username: str, secret: Secret | None) -> None:
     if secret is None:
         store.delete(service, username)
     else:
@@ -237,148 +309,92 @@ def _interrupts_deferred():
         raise KeyboardInterrupt
 
 
-def new_backup_id() -> str:
-    """Sortable by time, to the microsecond, so the newest backup is always last."""
-    now = time.time_ns()
-    return time.strftime("%Y%m%d-%H%M%S", time.gmtime(now // 10**9)) + f"-{now // 1000 % 10**6:06d}"
-
-
-class _BackupSet:
-    """``$XDG_STATE_HOME/ar-wizard/backups/ID/``: a manifest, the original files, the old secrets."""
-
-    def __init__(self, directory: Path, manifest: dict):
-        self.dir = directory
-        self.manifest = manifest
-
-    @property
-    def id(self) -> str:
-        return self.manifest["id"]
-
-    @property
-    def files(self) -> list[dict]:
-        return self.manifest["files"]
-
-    @classmethod
-    def create(cls, root: Path, label: str) -> _BackupSet:
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        backup_id = new_backup_id()
-        directory = root / backup_id
-        directory.mkdir(mode=0o700)
-        manifest = {
-            "id": backup_id,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "label": label,
-            "status": "pending",
-            "files": [],
-            "secrets": [],
-            "undone_by": None,
-        }
-        return cls(directory, manifest)
-
-    @classmethod
-    def load(cls, root: Path, backup_id: str) -> _BackupSet:
-        directory = root / backup_id
-        try:
-            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise UserError(f"There is no backup {backup_id!r}: `ar-wizard undo --list` shows the ones there are.") from None
-        return cls(directory, manifest)
-
-    def add_file(self, shown: Path, real: Path, original: bytes | None, after: bytes | None, mode: int) -> None:
-        n = len(self.files)
-        copy = None
-        if original is not None:
-            copy = f"file-{n}"
-            write_atomically(self.dir / copy, original, 0o600)
-        self.files.append(
-            {
-                "path": str(real),
-                "shown": str(shown),
-                "copy": copy,
-                "mode": stat.S_IMODE(real.stat().st_mode) if original is not None else None,
-                "before_sha256": sha256(original),
-                "after_sha256": sha256(after),
-                "new_mode": mode,
-            }
-        )
-
-    def add_secret(self, write: SecretWrite, old: Secret | None) -> None:
-        n = len(self.manifest["secrets"])
-        copy = None
-        if old is not None:
-            # The old secret must survive for undo; it is kept like uv's own store keeps
-            # secrets: a file only its owner can read, inside a 0700 directory.
-            copy = f"secret-{n}"
-            write_atomically(self.dir / copy, old.reveal().encode(), 0o600)
-        self.manifest["secrets"].append(
-            {"store": write.store, "service": write.service, "username": write.username, "copy": copy}
-        )
-
-    def save(self, status: str | None = None) -> None:
-        if status:
-            self.manifest["status"] = status
-        data = json.dumps(self.manifest, indent=2).encode()
-        write_atomically(self.dir / "manifest.json", data, 0o600)
-
-    def discard(self) -> None:
-        for child in self.dir.iterdir():
-            child.unlink()
-        self.dir.rmdir()
-
-    def info(self) -> BackupInfo:
-        return BackupInfo(
-            id=self.id,
-            created=self.manifest["created"],
-            label=self.manifest["label"],
-            files=[f["shown"] for f in self.files],
-            secrets=[f"{s['store']}: {s['service']} ({s['username']})" for s in self.manifest["secrets"]],
-            undone_by=self.manifest.get("undone_by"),
-        )
-
-
 def list_backups() -> list[BackupInfo]:
-    """Complete backup sets, newest first."""
-    root = paths.state_dir() / "backups"
-    if not root.is_dir():
-        return []
-    sets = []
-    for directory in sorted(root.iterdir(), key=lambda d: d.name, reverse=True):
-        try:
-            backup = _BackupSet.load(root, directory.name)
-        except UserError:
+    """Backup sets, newest first: complete ones, and interrupted ones until they are recovered."""
+    live = journal.in_flight()
+    sets = backups.all_sets()
+    undone = {b.manifest.get("undoes"): b.id for b in sets if b.status == "complete" and b.manifest.get("undoes")}
+    out = []
+    for b in sets:
+        status = b.status
+        if status == "pending" and b.id == live:
+            status = "interrupted"
+        elif status not in ("complete", "incomplete"):
             continue
-        if backup.manifest.get("status") in ("complete", "incomplete"):
-            sets.append(backup.info())
-    return sets
+        info = b.info()
+        out.append(replace(info, status=status, undone_by=undone.get(b.id) or info.undone_by))
+    return out
 
 
 def undo(backup_id: str | None = None) -> ApplyResult:
-    """Put back every file and secret a backup set recorded, byte for byte."""
-    root = paths.state_dir() / "backups"
+    """Put back every file and secret a backup set recorded, byte for byte.
+
+    Without an ID it walks back through history: the newest change that is
+    neither undone nor itself an undo. An undo is never undone, so running
+    ``undo`` again reaches the change before instead of re-applying this one."""
     if backup_id is None:
-        candidates = [b for b in list_backups() if not b.undone_by]
-        if not candidates:
-            raise UserError("There is nothing to undo: no ar-wizard change has been recorded here.")
-        backup_id = candidates[0].id
-    backup = _BackupSet.load(root, backup_id)
+        backup_id = latest_undoable()
+        if backup_id is None:
+            raise UserError("There is nothing (left) to undo: every ar-wizard change recorded here is undone.")
+    backup = backups.BackupSet.load(backup_id)
+    info = next((b for b in list_backups() if b.id == backup_id), None)
+    if backup.manifest.get("undoes"):
+        raise UserError(
+            f"Backup {backup_id} is the undo of {backup.manifest['undoes']}, and undo never re-applies a change: "
+            "run the setup again to bring it back."
+        )
+    if info is None or info.status not in ("complete", "incomplete"):
+        raise UserError(f"Backup {backup_id} is not a finished change, so there is nothing in it to undo.")
+    if info.undone_by:
+        raise UserError(f"Backup {backup_id} was already undone (by {info.undone_by}).")
 
     changes = []
-    for entry in backup.files:
-        real = Path(entry["path"])
-        current = _read(real)
-        if sha256(current) != entry["after_sha256"]:
+    for entry in backup.file_entries():
+        if Path(os.path.realpath(entry.shown)) != entry.path:
             raise UserError(
-                f"{entry['shown']} changed after backup {backup_id} was made, so undo would lose "
-                "those changes: restore it by hand from " + str(backup.dir) + "."
+                f"{shown(entry.shown)} no longer leads to {entry.path}, so undo would write somewhere else: "
+                f"restore it by hand from {backup.dir}."
             )
-        original = (backup.dir / entry["copy"]).read_bytes() if entry["copy"] else None
-        changes.append(FileChange(path=real, before=current, after=original, mode=entry["mode"] or 0o600))
+        current = _read_current(entry.shown, entry.path)
+        if sha256(current) != entry.after_sha256:
+            raise UserError(
+                f"{shown(entry.shown)} changed after backup {backup_id} was made, so undo would lose "
+                f"those changes: restore it by hand from {backup.dir}."
+            )
+        original = backup.read_copy(entry.copy) if entry.copy else None
+        if sha256(original) != entry.before_sha256:
+            raise UserError(f"Backup {backup_id}'s copy of {shown(entry.shown)} does not match its manifest: nothing was changed.")
+        mode = entry.mode if entry.mode is not None else 0o600
+        changes.append(FileChange(path=entry.shown, before=current, after=original, mode=mode,
+                                  holds_secret=entry.holds_secret))
     writes = []
-    for entry in backup.manifest["secrets"]:
-        old = Secret((backup.dir / entry["copy"]).read_text()) if entry["copy"] else None
-        writes.append(SecretWrite(entry["store"], entry["service"], entry["username"], old))
+    for entry in backup.secret_entries():
+        old = Secret(backup.read_copy(entry.copy).decode()) if entry.copy else None
+        writes.append(SecretWrite(entry.store, entry.service, entry.username, old))
 
-    result = run_transaction(changes, writes, label=f"undo {backup_id}")
+    result = run_transaction(changes, writes, label=f"undo {backup_id}", undoes=backup_id)
     backup.manifest["undone_by"] = result.backup_id or "nothing-to-do"
     backup.save()
     return result
+
+
+def latest_undoable() -> str | None:
+    for info in list_backups():
+        if info.status in ("complete", "incomplete") and not info.undone_by and not info.undoes:
+            return info.id
+    return None
+
+
+def purge(older_than_days: float | None) -> list[BackupInfo]:
+    """The sets ``purge_sets`` would delete: never the change in flight."""
+    keep = {journal.in_flight()} - {None}
+    return [b.info() for b in backups.purge_candidates(older_than_days, keep=keep)]
+
+
+def purge_sets(ids: list[str]) -> None:
+    state = _state_dir()
+    with journal.locked(state):
+        live = journal.in_flight(state)
+        for backup_id in ids:
+            if backup_id != live:
+                backups.BackupSet.load(backup_id).discard()

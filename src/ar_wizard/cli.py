@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ar-wizard {__version__}")
     parser.add_argument("--project-dir", dest="wizard_project_dir", metavar="DIR",
                         help="the project the wizard configures (default: the current directory)")
+    parser.add_argument("--api-endpoint", dest="wizard_api_endpoint", metavar="URL",
+                        help="the cloud API the wizard lists repositories from (Private Service Connect, a proxy)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     setup = commands.add_parser("setup", help="configure an index without the TUI", epilog=_EPILOG,
@@ -236,10 +238,11 @@ def _main(argv: list[str]) -> int:
         from .listing.command import run_list
 
         return run_list(args)
-    return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None)
+    return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None,
+                api_endpoint=args.wizard_api_endpoint or "")
 
 
-def _tui(project_dir: Path | None = None) -> int:
+def _tui(project_dir: Path | None = None, *, api_endpoint: str = "") -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
@@ -247,7 +250,12 @@ def _tui(project_dir: Path | None = None) -> int:
         )
     from .tui.app import WizardApp
 
-    return WizardApp(project_dir=project_dir).run() or 0
+    from pathlib import Path
+
+    from .model import Draft
+
+    draft = Draft(project_dir=project_dir or Path.cwd(), api_endpoint=api_endpoint)
+    return WizardApp(draft=draft).run() or 0
 
 
 def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Draft:
@@ -294,6 +302,7 @@ def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Dr
         publish=args.publish or (joined is not None and joined.publish),
         project_dir=project_dir,
         validate=not args.no_validate,
+        api_endpoint=args.api_endpoint or "",
         minted=minted,
     )
 
@@ -374,12 +383,12 @@ def _setup(args) -> int:
         # write, and `undo` takes the snippets back with the rest.
         plan.changes.extend(file_change(snip, draft.project_dir) for snip in snippets)
     if draft.provider == "gcp" and draft.publish and draft.validate:
-        _check_uploads_allowed(draft, args.api_endpoint)
+        _check_uploads_allowed(draft)
     code = _carry_out(draft, plan, args, label=f"setup {draft.index_name}")
     return _emit(draft, snippets, args, written=True) if code == EXIT_OK and snippets else code
 
 
-def _check_uploads_allowed(draft, api_endpoint: str | None) -> None:
+def _check_uploads_allowed(draft) -> None:
     """Before anything is written: refuse a --publish setup whose identity may not upload."""
     from .errors import ValidationFailed
     from .listing import ListingError
@@ -388,7 +397,7 @@ def _check_uploads_allowed(draft, api_endpoint: str | None) -> None:
     if not all(draft.fields.get(k) for k in ("project", "location", "repository")):
         return  # a --url alone: nothing to ask the API about
     try:
-        refusal = publish_refusal(draft, api=api_endpoint)
+        refusal = publish_refusal(draft, api=draft.api_endpoint or None)
     except ListingError as err:
         print(f"note: could not check upload permission before writing: {_mask(str(err))}", file=sys.stderr)
         return

@@ -1,0 +1,141 @@
+"""Atomic file writes, and the temp files they make where a kill can leave them.
+
+A new file's bytes go to a temp file beside the (symlink-resolved) target,
+are fsynced, take their mode and replace the target with ``os.replace``. The
+temp file is named ``.NAME.XXXXXXXX.ar-wizard``, mode 0600 until it is whole,
+so that a kill can leave one only beside its target and recovery finds it by
+the target's name (``stray_temps``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TEMP_SUFFIX = ".ar-wizard"
+
+# The kill test's hook: AR_WIZARD_KILL_AT=N makes the Nth crash point of this process
+# SIGKILL it, so every point where a kill can land is tried once, in order, without timing.
+_crash_points_passed = 0
+
+
+def crash_point() -> None:
+    """A place where a kill leaves the most to recover (a temp file, a half-done change)."""
+    global _crash_points_passed
+    target = os.environ.get("AR_WIZARD_KILL_AT")
+    if not target:
+        return
+    _crash_points_passed += 1
+    if str(_crash_points_passed) == target:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
+    """Atomically make ``real`` hold ``data`` (``None`` removes it)."""
+    if data is None:
+        try:
+            real.unlink()
+        except FileNotFoundError:
+            pass
+        fsync_dir(real.parent)
+        return
+    import tempfile  # only writers need it; every command's start (recovery) imports this module
+
+    real.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes it 0600: a secret is never readable by others, even half-written.
+    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            os.fchmod(f.fileno(), mode)
+        crash_point()
+        install(tmp, real)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(real.parent)
+
+
+def install(tmp: str, real: Path) -> None:
+    os.replace(tmp, real)
+
+
+def fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows, where directories cannot be opened
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stray_temps(real: Path) -> list[Path]:
+    """The temp files a killed write of ``real`` may have left beside it."""
+    try:
+        names = os.listdir(real.parent)
+    except OSError:
+        return []
+    prefix = f".{real.name}."
+    # mkstemp's part is 8 characters; the name must be exactly ours, nothing the user made.
+    return [
+        real.parent / n
+        for n in names
+        if n.startswith(prefix) and n.endswith(TEMP_SUFFIX) and len(n) == len(prefix) + 8 + len(TEMP_SUFFIX)
+    ]
+
+
+def remove_stray_temps(real: Path) -> int:
+    removed = 0
+    for tmp in stray_temps(real):
+        try:
+            tmp.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def real_name(name: str | os.PathLike | None) -> str | None:
+    """The file a temp file stands in for: ``.pyproject.toml.ab12cd34.ar-wizard`` → ``pyproject.toml``."""
+    if name is None:
+        return None
+    path = Path(os.fsdecode(name))
+    n = path.name
+    if n.startswith(".") and n.endswith(TEMP_SUFFIX) and len(n) > 10 + len(TEMP_SUFFIX):
+        return str(path.with_name(n[1 : -len(TEMP_SUFFIX) - 9]))
+    return str(path)
+
+
+def describe_os_error(err: OSError) -> str:
+    """One sentence for an OSError nothing more specific caught: the real file, what happened, what to do."""
+    import errno
+
+    from .paths import shown
+
+    where = real_name(err.filename)
+    subject = shown(Path(where)) if where else "a file"
+    advice = {
+        errno.EACCES: "fix its permissions (or its directory's)",
+        errno.EPERM: "fix its permissions (or its directory's)",
+        errno.EROFS: "it is on a read-only file system; run where it can be written",
+        errno.ENOSPC: "the disk is full; free some space",
+        errno.ENOTDIR: "a file stands where a directory belongs in its path; move that file aside",
+        errno.EISDIR: "it is a directory; move it aside",
+    }.get(err.errno, "fix that")
+    return f"{subject}: {err.strerror or err}; {advice} and run again (nothing was left half-written)."
