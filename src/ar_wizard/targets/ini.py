@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import configparser
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ar_wizard.errors import UserError
@@ -22,7 +23,6 @@ from ar_wizard.targets.text import newline_of
 
 _SECTCRE = configparser.RawConfigParser.SECTCRE
 _OPTCRE = configparser.RawConfigParser.OPTCRE
-_NONSPACE = re.compile(r"\S")
 _TOKEN = re.compile(r"\S+")
 _COMMENT_PREFIXES = ("#", ";")
 CONTINUATION_INDENT = "    "
@@ -65,6 +65,11 @@ class Token:
     text: str
 
 
+def _indent_width(line: str) -> int:
+    """How many whitespace characters (``str.isspace``, as configparser's ``\\S`` reads them) lead ``line``."""
+    return len(line) - len(line.lstrip())
+
+
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, split on ``"\\n"`` only (as configparser's read_string does)."""
     parts = text.split("\n")
@@ -92,7 +97,7 @@ class IniFile:
             stripped = line.strip()
             if not stripped or stripped.startswith(_COMMENT_PREFIXES):
                 continue  # blank and comment lines never end a value
-            indent = _NONSPACE.search(line).start()
+            indent = _indent_width(line)
             if section is not None and option is not None and indent > indent_level:
                 option.last = section.last = i
                 continue
@@ -208,7 +213,7 @@ class IniFile:
         if not word.startswith(_COMMENT_PREFIXES):  # such a word would read as a comment line
             if option.last > option.line:
                 last = self.lines[option.last]
-                indent = last[: _NONSPACE.search(last).start()]
+                indent = last[: _indent_width(last)]
                 return self.insert_lines(option.last + 1, [indent + word])
             if empty:  # "name =" with the values to come on their own lines
                 indent = line[: option.indent] + CONTINUATION_INDENT
@@ -221,7 +226,7 @@ class IniFile:
         del lines[option.line : option.last + 1]
         return self._with_lines(lines)
 
-    def append_section(self, name: str, options: list[tuple[str, str | list[str]]]) -> str:
+    def append_section(self, name: str, options: Sequence[tuple[str, str | list[str]]]) -> str:
         """Add a section at the end of the file, after one blank line."""
         return self.insert_lines(len(self.lines), self._blank_before() + _render_section(name, options))
 
@@ -244,7 +249,7 @@ def _render_option(name: str, value: str | list[str]) -> list[str]:
     return [f"{name} ="] + [CONTINUATION_INDENT + word for word in value]
 
 
-def _render_section(name: str, options: list[tuple[str, str | list[str]]]) -> list[str]:
+def _render_section(name: str, options: Sequence[tuple[str, str | list[str]]]) -> list[str]:
     lines = [f"[{name}]"]
     for option, value in options:
         lines += _render_option(option, value)

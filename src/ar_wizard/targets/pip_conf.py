@@ -79,6 +79,7 @@ def add_extra_index(
 def _set_keyring_provider(text: str, path: object) -> str:
     layout, _ = ini.parse(text, path)
     section = layout.section("global")
+    assert section is not None  # called once [global] exists
     option = section.option(_KEYRING, normalize_name)
     if option is None:
         return layout.add_option(section, _KEYRING, "subprocess")

@@ -45,6 +45,7 @@ def set_repository(
     for key, value in wanted.items():
         layout, _ = ini.parse(text, path)
         section = layout.section(name)
+        assert section is not None  # found above, and no edit here removes a section
         option = section.option(key)
         if value is None:
             if option is not None:
