@@ -48,3 +48,15 @@ def test_position_counts_only_the_steps_this_draft_visits():
 def test_a_step_the_draft_no_longer_visits_still_has_a_next_step():
     draft = Draft(auth="keyring")  # switched to a plugin while on Credentials
     assert next_step(draft, Step.CREDENTIALS) == Step.TARGETS
+
+
+def test_joining_a_configured_index_asks_only_for_this_machines_credentials():
+    assert walk(Draft(mode="join")) == [
+        Step.START, Step.AUTH, Step.CREDENTIALS, Step.TARGETS, Step.VALIDATE, Step.PREVIEW, Step.APPLY, Step.DONE,
+    ]
+    assert Step.CREDENTIALS not in walk(Draft(mode="join", auth="keyring"))
+
+
+def test_a_rolled_back_apply_leads_back_to_the_preview():
+    assert previous_step(Draft(), Step.APPLY, rolled_back=True) == Step.PREVIEW
+    assert previous_step(Draft(), Step.DONE, rolled_back=True) is None

@@ -84,12 +84,14 @@ def test_a_failing_validation_blocks_next_and_says_why(home, private_index, acco
             await next_step(pilot)
             await pilot.pause()
             screen = pilot.app.screen
-            return screen.STEP, str(screen.query_one("#verdict").render()), screen.check_action("next", ()) is None
+            why = [str(w.render()) for w in screen.query(".why-not")]
+            return screen.STEP, str(screen.query_one("#verdict").render()), why
 
     before = config_files(home)
-    step, verdict, next_disabled = run(flow())
-    assert step == Step.VALIDATE and next_disabled
+    step, verdict, why = run(flow())
+    assert step == Step.VALIDATE
     assert "rejected the credentials" in verdict
+    assert any("did not accept the credentials" in w for w in why)
     assert config_files(home) == before
 
 
@@ -170,12 +172,14 @@ def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
             await type_into(pilot, "#index-name", "bad name")
             await pilot.pause()
             reasons = [str(r.render()) for r in pilot.app.screen.query(".reason") if r.display]
-            return reasons, pilot.app.screen.check_action("next", ()) is None
+            await next_step(pilot)
+            await pilot.pause()
+            return reasons, pilot.app.screen.STEP, pilot.app.focused.id
 
-    reasons, next_disabled = run(flow())
+    reasons, step, focused = run(flow())
     assert any("contains credentials" in r for r in reasons)
     assert any("is not allowed" in r for r in reasons)
-    assert next_disabled
+    assert step == Step.REGISTRY and focused == "field-url"
 
 
 def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(

@@ -44,12 +44,23 @@ class TokenExpiry:
 
 
 def _span(delta: timedelta) -> str:
+    """The units a person would use: minutes under 1½ h, then hours, then days."""
     minutes = int(delta.total_seconds() // 60)
-    if minutes < 120:
+    if minutes < 90:
         return f"{max(minutes, 0)} min"
     if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} days"
+        return f"{round(minutes / 60)} h"
+    return f"{round(minutes / (24 * 60))} days"
+
+
+def until(expires_at: datetime, *, approximate: bool = False, now: datetime | None = None) -> str:
+    """``in about 12 h (tomorrow 08:44)``: how long, and the local time it happens."""
+    now = now or datetime.now(timezone.utc)
+    local, today = expires_at.astimezone(), now.astimezone().date()
+    days = (local.date() - today).days
+    day = "" if days == 0 else "tomorrow " if days == 1 else f"{local:%a %d %b} "
+    about = "about " if approximate else ""
+    return f"in {about}{_span(expires_at - now)} ({day}{local:%H:%M})"
 
 
 def _file():

@@ -36,13 +36,24 @@ _SETUP = (
     Step.DONE,
 )
 _ROTATE = (Step.START, Step.CREDENTIALS, Step.VALIDATE, Step.PREVIEW, Step.APPLY, Step.DONE)
+# A teammate joining a project whose config already names the index: only their own credentials.
+_JOIN = (
+    Step.START,
+    Step.AUTH,
+    Step.CREDENTIALS,
+    Step.TARGETS,
+    Step.VALIDATE,
+    Step.PREVIEW,
+    Step.APPLY,
+    Step.DONE,
+)
 
 # Once files are written there is no going back through the wizard: undo does that.
 _NO_BACK = {Step.START, Step.APPLY, Step.DONE}
 
 
 def _all_steps(draft: Draft) -> tuple[Step, ...]:
-    return _ROTATE if draft.mode == "rotate" else _SETUP
+    return {"rotate": _ROTATE, "join": _JOIN}.get(draft.mode, _SETUP)
 
 
 def steps_for(draft: Draft) -> tuple[Step, ...]:
@@ -61,7 +72,11 @@ def next_step(draft: Draft, step: Step) -> Step | None:
     return steps[i + 1] if i + 1 < len(steps) else None
 
 
-def previous_step(draft: Draft, step: Step) -> Step | None:
+def previous_step(draft: Draft, step: Step, *, rolled_back: bool = False) -> Step | None:
+    """Where Back leads; ``rolled_back``: Apply failed and put everything back, so
+    nothing is written and the user may return to the Preview and change course."""
+    if step == Step.APPLY and rolled_back:
+        return Step.PREVIEW
     if step in _NO_BACK:
         return None
     steps = steps_for(draft)

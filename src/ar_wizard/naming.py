@@ -25,7 +25,8 @@ def index_env_var(name: str, part: str) -> str:
 def check_index_name(name: str, existing: Iterable[str] = ()) -> None:
     """Refuse a name uv would reject, or one whose variables collide with another index's."""
     if not name:
-        raise UserError("The index name is empty: give one with --index, e.g. --index acme.")
+        raise UserError("The index name is empty: give one with --index, e.g. --index acme.",
+                        in_wizard="The index name is empty: type the name uv will know it by, e.g. acme.")
     if not _INDEX_NAME.match(name):
         raise UserError(
             f"The index name {name!r} is not allowed: use letters, digits, '-', '_' and '.', "

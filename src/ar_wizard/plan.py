@@ -81,6 +81,7 @@ def build_plan(draft: Draft) -> Plan:
     if draft.stores_secret:
         plan.changes.extend(_store_file_changes(draft, r))
         plan.secret_writes.extend(_secret_writes(draft, r))
+        _check_secret_reads_back(plan, draft, r)
     if draft.auth == "keyring" and draft.provider == "azure":
         from .providers.azure import NONINTERACTIVE_NOTE
 
@@ -210,7 +211,7 @@ def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
     if r.keyring:
         url = with_userinfo(r.simple_url, r.username)
     elif inline:
-        url = with_userinfo(r.simple_url, r.username, draft.secret.reveal())
+        url = with_userinfo(r.simple_url, r.username, _revealed(draft))
     else:
         url = r.simple_url
     return edit_file(
@@ -224,7 +225,7 @@ def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
 def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
     path = paths.pypirc()
     inline = draft.stores_secret and draft.store == "file"
-    password = draft.secret.reveal() if inline else None
+    password = _revealed(draft) if inline else None
     return edit_file(
         path,
         lambda content: pypirc.set_repository(
@@ -242,7 +243,7 @@ def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
 
 
 def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
-    secret = draft.secret.reveal()
+    secret = _revealed(draft)
     if draft.store == "env":
         env_path = draft.project_dir / ".env"
         values = {
@@ -265,9 +266,11 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
         ]
     if draft.store == "netrc":
         path = paths.netrc()
-        hosts = [urlsplit(r.simple_url).hostname]
-        if r.publish and urlsplit(r.upload_url).hostname not in hosts:
-            hosts.append(urlsplit(r.upload_url).hostname)
+        # Both URLs passed check_index_url, which refuses one without a host.
+        hosts = [urlsplit(r.simple_url).hostname or ""]
+        upload_host = urlsplit(r.upload_url).hostname or ""
+        if r.publish and upload_host not in hosts:
+            hosts.append(upload_host)
 
         def edit(content: str) -> str:
             for host in hosts:
@@ -276,6 +279,60 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
 
         return [edit_file(path, edit, holds_secret=True, summary=f"machine {', '.join(hosts)}")]
     return []
+
+
+def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
+    """Read every file that is to hold the secret as its readers will, and refuse now, before
+    anything is written, a secret that would come back different (uv and the keyring are
+    read back after writing, in ``apply``)."""
+    if draft.store not in ("env", "netrc", "file"):
+        return
+    import unicodedata
+
+    secret = _revealed(draft)
+    for change in plan.changes:
+        if not change.holds_secret or change.after is None:
+            continue
+        content, _ = text.decode(change.after, change.path)
+        if any(unicodedata.category(c) == "Cc" for c in secret):
+            got = None  # a shell variable cannot hold NUL, and no reader agrees on the other control characters
+        elif change.path == draft.project_dir / ".env":
+            got = env_file.read_vars(content).get(index_env_var(draft.index_name, "PASSWORD"))
+        elif change.path == paths.netrc():
+            found = netrc_file.lookup(content, urlsplit(r.simple_url).hostname or "", path=change.path)
+            got = found[1] if found else None
+        elif change.path == paths.pypirc():
+            got = pypirc.repositories(content, path=change.path).get(draft.index_name, {}).get("password")
+        elif change.path == paths.pip_conf():
+            got = _inline_password(content, r)
+        else:
+            continue
+        if got != secret:
+            from .stores import STORE_TITLES
+
+            why = (f"{STORE_TITLES[draft.store]} cannot hold this secret exactly ({paths.shown(change.path)} "
+                   "would give back something else to the tools that read it)")
+            raise UserError(f"{why}: use --store keyring, which keeps it as given.",
+                            in_wizard=f"{why}: choose the keyring as the store, which keeps it as given.")
+
+
+def _inline_password(content: str, r: Resolved) -> str | None:
+    """The password pip takes from the extra-index-url for this index, as pip's RawConfigParser reads it."""
+    import configparser
+    from urllib.parse import unquote
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(content)
+    except configparser.Error:
+        return None
+    host = urlsplit(r.simple_url).hostname
+    for section in parser.sections():
+        for url in parser.get(section, "extra-index-url", fallback="").split():
+            parts = urlsplit(url)
+            if parts.hostname == host and parts.password is not None:
+                return unquote(parts.password)
+    return None
 
 
 def _secret_writes(draft: Draft, r: Resolved) -> list[SecretWrite]:
@@ -307,6 +364,12 @@ def _next_steps(draft: Draft, r: Resolved) -> list[str]:
     if "twine" in draft.targets:
         steps.append(f"twine upload -r {draft.index_name} dist/*")
     return steps
+
+
+def _revealed(draft: Draft) -> str:
+    """The secret of a draft that stores one: resolve() has refused such a draft without it."""
+    assert draft.secret is not None
+    return draft.secret.reveal()
 
 
 def secret_from(value: str, *, source: str) -> Secret:

@@ -17,7 +17,10 @@ class WizardApp(App[int]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "ar-wizard"
     BINDINGS = [
-        Binding("ctrl+q", "leave", "Quit", id="quit-app", show=False, tooltip="Leave without writing anything")
+        Binding("ctrl+q", "leave", "Quit", id="quit-app", show=False, tooltip="Leave without writing anything"),
+        # Ctrl+C is what a terminal user presses to leave: it asks like Esc (secrets are never copied anyway).
+        Binding("ctrl+c", "leave", "Quit", id="interrupt", show=False, priority=True,
+                tooltip="Leave without writing anything"),
     ]
 
     def __init__(self, project_dir: Path | None = None, draft: Draft | None = None):
@@ -28,6 +31,8 @@ class WizardApp(App[int]):
         self.verdict = None  # the last validation verdict
         self.plan = None  # the plan the Preview screen showed and Apply carries out
         self.result = None  # what Apply wrote
+        self.rolled_back = False  # Apply failed and put everything back: Back may return to Preview
+        self.statuses = None  # per configured index: whether this machine holds its credentials
         self.step = Step.START
 
     def get_default_screen(self):
@@ -43,7 +48,7 @@ class WizardApp(App[int]):
         previous step as it was left.
         """
         if outcome == "back":
-            step = previous_step(self.draft, self.step)
+            step = previous_step(self.draft, self.step, rolled_back=self.rolled_back)
             if step is not None:
                 self.step = step
                 self.pop_screen()
@@ -59,7 +64,7 @@ class WizardApp(App[int]):
         """Whether leaving would drop something the user typed (and so should ask first)."""
         from textual.widgets import Input
 
-        fresh = Draft(project_dir=self.draft.project_dir)
+        fresh = Draft(project_dir=self.draft.project_dir, api_endpoint=self.draft.api_endpoint)
         return self.draft != fresh or any(i.value for i in self.screen.query(Input))
 
     def _fatal_error(self) -> None:
@@ -79,5 +84,7 @@ class WizardApp(App[int]):
     async def action_leave(self) -> None:
         from .quit import ConfirmQuit
 
+        if isinstance(self.screen, ConfirmQuit):
+            return  # already asking
         if self.result is not None or not self._typed_anything() or await self.push_screen_wait(ConfirmQuit()):
             self.exit(0)

@@ -41,7 +41,7 @@ def report(screen, fn: Callable[[], object], *, abandon: bool = True) -> None:
     except Abandoned:
         return
     except UserError as err:
-        screen.post_message(Finished(error=str(err)))
+        screen.post_message(Finished(error=err.for_wizard()))
         return
     if not get_current_worker().is_cancelled:
         screen.post_message(Finished(value))

@@ -13,6 +13,8 @@ from textual.widgets import Footer, Static
 from ..flow import Step, next_step, position, previous_step
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from .app import WizardApp
 
 STEP_TITLES = {
@@ -87,14 +89,24 @@ class StepScreen(Screen):
         """Why Next is not possible yet, or None."""
         return None
 
+    def blocker(self) -> Widget | None:
+        """The widget to fix first while ``problem()`` says why: Next focuses it."""
+        return None
+
+    def next_shown(self) -> bool:
+        """Whether Next is a key here at all (not while Apply is writing)."""
+        return True
+
     # -- navigation -------------------------------------------------------------
 
     _nav_state: tuple[bool, bool] | None = None
 
     def refresh_nav(self) -> None:
+        if self.problem() is None:
+            self._say_why(None)
         # The footer re-builds its keys on every refresh_bindings (tens of ms), so
         # only ask when whether Next or Back applies has really changed.
-        state = (self.problem() is None, self._can_go_back())
+        state = (self.next_shown(), self._can_go_back())
         if state == self._nav_state:
             return
         first = self._nav_state is None
@@ -107,25 +119,60 @@ class StepScreen(Screen):
         return previous_step(self.draft, self.STEP) is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key that cannot work here is not shown; Next on an unfinished screen says why.
         if action == "back":
-            return True if self._can_go_back() else None
+            return self._can_go_back()
         if action == "next":
-            return True if self.problem() is None else None
+            return self.next_shown()
         return True
 
     def action_next(self) -> None:
-        if self.problem() is None:
+        problem = self.problem()
+        if problem is None:
             self.save()
             self.wizard.advance("next")
+            return
+        self._say_why(problem, self.blocker())
+
+    def _say_why(self, problem: str | None, widget: Widget | None = None) -> None:
+        """Show why Next cannot go on beside the widget that blocks it, and focus that widget."""
+        from textual.markup import escape
+
+        from .fields import Field
+
+        for old in self.query(".why-not"):
+            old.remove()
+        if problem is None:
+            return
+        field = next((a for a in (widget.ancestors if widget is not None else ()) if isinstance(a, Field)), None)
+        if field is not None:
+            field.say(problem)
+        else:
+            note = Static(f"✗ {escape(problem)}", classes="why-not error")
+            if widget is not None and widget.parent is not None:
+                widget.parent.mount(note, after=widget)
+            else:
+                self.query_one("#body").mount(note)
+            note.scroll_visible()
+        if widget is not None:
+            widget.focus()
 
     def action_back(self) -> None:
         if self._can_go_back():
             self.save()
             self.wizard.advance("back")
 
+    def on_paste(self, event) -> None:
+        """A paste that no field took (nothing focused): the screen decides where it goes."""
+        if event.text.strip():
+            self.paste_unfocused(event.text.strip())
+
+    def paste_unfocused(self, text: str) -> None:
+        self.notify("Click the field the text belongs in, then paste again.", severity="warning")
+
     def _indicator(self) -> str:
         here, count = position(self.draft, self.STEP)
         dots = " ".join("●" if i < here else "◉" if i == here else "○" for i in range(1, count + 1))
         following = next_step(self.draft, self.STEP)
         then = f"   [dim]then {STEP_TITLES[following]}[/]" if following else ""
-        return f"ar-wizard   {dots}   [b]{STEP_TITLES[self.STEP]}[/] — step {here} of {count}{then}"
+        return f"ar-wizard   {dots}   [b]{STEP_TITLES[self.STEP]}[/]  ·  step {here} of {count}{then}"

@@ -95,8 +95,8 @@ class DoctorScreen(Screen):
             widgets.append(Static(text, classes="check finding" if check.verdict not in ("ok", "skipped") else "check"))
             if check.fixer is not None and check.verdict not in ("ok", "skipped"):
                 widgets.append(Button("Preview the fix", id=f"fix-{n}", classes="fix"))
-        summary = (f"{len(doctor_report.findings)} finding(s)." if doctor_report.findings
-                   else "Healthy: nothing to fix.")
+        count = len(doctor_report.findings)
+        summary = f"{count} finding{'' if count == 1 else 's'}." if count else "Healthy: nothing to fix."
         widgets.insert(0, Static(f"[b]{summary}[/]", id="doctor-summary"))
         self._checks = shown_checks
         await box.mount_all(widgets)

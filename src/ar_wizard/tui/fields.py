@@ -8,9 +8,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from ..errors import UserError
+
+
+def example(placeholder: str) -> str:
+    """A placeholder that reads as an example, not as a value already there."""
+    return placeholder if not placeholder or placeholder.startswith(("(", "e.g.")) else f"e.g. {placeholder}"
 
 
 class CoreCheck(Validator):
@@ -32,9 +37,17 @@ class CoreCheck(Validator):
         try:
             result = self._check(value.strip())
         except UserError as err:
-            return self.failure(str(err))
+            return self.failure(err.for_wizard())
         self.warnings = tuple(result) if isinstance(result, (tuple, list)) else ()
         return self.success()
+
+
+class Tick(Checkbox):
+    """A tick box whose state shows in its glyph, not only in its colour."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - ToggleButton's name for the glyph
+        return "✓" if self.value else " "
 
 
 class SecretInput(Input):
@@ -85,6 +98,13 @@ class Field(Vertical):
         else:
             reason.update("")
         reason.display = bool(result is not None and not result.is_valid or warnings)
+
+    def say(self, problem: str) -> None:
+        """Why Next cannot go on, beside this field (the next keystroke re-checks it)."""
+        reason = self.query_one(".reason", Static)
+        reason.update("✗ " + escape(problem))
+        reason.set_classes("reason error")
+        reason.display = True
 
     @property
     def valid(self) -> bool:

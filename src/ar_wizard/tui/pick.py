@@ -13,14 +13,17 @@ from textual.widgets.option_list import Option
 class PickIndex(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Back to the start")]
 
-    def __init__(self, names: list[str], first: str) -> None:
+    QUESTION = "[b]Which index gets a new secret?[/]\nOnly its secret changes; every config file stays as it is."
+
+    def __init__(self, names: list[str], first: str, question: str = QUESTION) -> None:
         super().__init__()
         self.names = names
         self.first = first
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("[b]Which index gets a new secret?[/]\nOnly its secret changes; every config file stays as it is.")
+            yield Static(self.question)
             yield OptionList(*(Option(name, id=name) for name in self.names), id="indexes")
 
     def on_mount(self) -> None:

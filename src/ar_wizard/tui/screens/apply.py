@@ -1,11 +1,16 @@
-"""Apply: the transaction, in a worker; all of it is written or none of it."""
+"""Apply: the transaction, in a worker; all of it is written or none of it.
+
+When it fails everything is put back, and the user is not stranded: Back returns
+to the Preview (planned again from the files as they are), Retry tries once more.
+"""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Button, LoadingIndicator, Static
 
 from ...flow import Step
 from ...paths import shown
@@ -21,9 +26,19 @@ class ApplyScreen(StepScreen):
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
         yield Static("", id="outcome", classes="verdict")
+        with Horizontal(id="apply-buttons"):
+            yield Button("Back to Preview", id="back-button", variant="primary")
+            yield Button("Retry", id="retry-button")
 
     def load(self) -> None:
+        self.action_retry()
+
+    def action_retry(self) -> None:
+        self.wizard.rolled_back = False
+        self.query_one("#spinner").display = True
         self.query_one("#outcome").display = False
+        self.query_one("#apply-buttons").display = False
+        self.refresh_nav()
         self.run_apply()
 
     @work(thread=True, exclusive=True, group="apply")
@@ -39,8 +54,14 @@ class ApplyScreen(StepScreen):
         outcome = self.query_one("#outcome", Static)
         outcome.display = True
         if message.error:
-            outcome.update(f"✗ {escape(message.error)}")
+            self.wizard.rolled_back = True
+            outcome.update(
+                f"✗ {escape(message.error)}\n\nEverything already written was put back. Back to Preview keeps "
+                "your answers (go back further to choose another store); Retry tries again."
+            )
             outcome.set_classes("verdict failed")
+            self.query_one("#apply-buttons").display = True
+            self.query_one("#back-button").focus()
         else:
             result = self.wizard.result = message.value
             lines = [f"✓ wrote {shown(p)}" for p in result.written]
@@ -52,5 +73,19 @@ class ApplyScreen(StepScreen):
             outcome.set_classes("verdict passed")
         self.refresh_nav()
 
+    def next_shown(self) -> bool:
+        return self.wizard.result is not None
+
+    def _can_go_back(self) -> bool:
+        return self.wizard.rolled_back
+
     def problem(self) -> str | None:
-        return None if self.wizard.result is not None else "not written"
+        return None if self.wizard.result is not None else "Still writing."
+
+    @on(Button.Pressed, "#back-button")
+    def back_to_preview(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#retry-button")
+    def retry(self) -> None:
+        self.action_retry()

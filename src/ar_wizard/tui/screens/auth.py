@@ -11,7 +11,7 @@ from ... import providers
 from ...flow import Step
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Field
+from ..fields import Field, example
 
 AUTH_TEXT = {
     "token": ("A token or password I have", "typed once, kept in the store you choose next"),
@@ -30,14 +30,21 @@ class AuthScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         self.provider = providers.get(self.draft.provider)
+        if self.draft.mode == "join":
+            url = self.provider.urls(self.draft.fields).simple
+            yield Static(
+                f"[b]{escape(self.draft.index_name)}[/] ({escape(self.provider.title)}, {escape(url)}) is configured "
+                "already: only your own credentials are needed, and the config file stays as it is.",
+                id="joining",
+            )
         with RadioSet(id="auth"):
             for method in self.provider.auth_methods:
                 title, why = AUTH_TEXT[method]
                 yield RadioButton(f"{title} — {why}", id=method)
         yield Field(
             "Username",
-            Input(placeholder="the username for the token", id="username"),
-            help="For tokens without a user (JFrog, GitLab deploy tokens) the registry documents what to type.",
+            Input(placeholder=example("deploy-bot"), id="username"),
+            help=self.provider.username_help,
         )
         yield Static("", id="auth-note", classes="choice-help")
         if self.provider.keyring_plugin:
@@ -50,7 +57,8 @@ class AuthScreen(StepScreen):
         self.query_one("#username", Input).value = (
             self.draft.username or self.provider.default_username(self.draft.auth) or ""
         )
-        self.query_one("#username", Input).focus()
+        # The first choice to make is the method: arrows move, Space or Enter picks.
+        self.query_one("#auth", RadioSet).focus()
         self._show_keyring_panel(method == "keyring")
 
     def save(self) -> None:
@@ -61,7 +69,12 @@ class AuthScreen(StepScreen):
             self.draft.secret = None
 
     def problem(self) -> str | None:
-        return None if self.query_one("#username", Input).value.strip() else "the username is empty"
+        if self.query_one("#username", Input).value.strip():
+            return None
+        return "The username is empty: type the one the registry gave you with the token."
+
+    def blocker(self):
+        return self.query_one("#username", Input)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         method = event.pressed.id

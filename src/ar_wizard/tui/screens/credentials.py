@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.markup import escape
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from ... import providers
 from ...flow import Step
 from ...model import Secret
 from ..background import Finished, report
@@ -27,7 +28,9 @@ class CredentialsScreen(StepScreen):
 
     @property
     def HEADING(self) -> str:  # noqa: N802 - StepScreen's name for the title
-        return f"A new secret for {self.draft.index_name}" if self.draft.mode == "rotate" else "The credential"
+        if self.draft.mode == "rotate":
+            return f"A new secret for {self.draft.index_name}"
+        return f"Your credential for {self.draft.index_name}" if self.draft.mode == "join" else "The credential"
     HELP = "It is masked here, checked against the index next, and never shown again."
 
     def body(self) -> ComposeResult:
@@ -42,9 +45,17 @@ class CredentialsScreen(StepScreen):
                 "[dim]No config file changes; the old secret is backed up for `ar-wizard undo`.[/]",
                 id="rotating",
             )
+        provider = providers.get(self.draft.provider)
         gcp = self.draft.provider == "gcp"
         can_mint = self.draft.auth == "token" and provider_mints(self.draft.provider)
         key_only = self.draft.auth == "service-account-key"
+        # The secret comes first (pasting one is the commonest answer); minting one follows, in tab order.
+        if not key_only:
+            yield Field(
+                provider.secret_label + (" (paste one, or mint one below)" if can_mint else ""),
+                SecretInput(placeholder="paste it here", id="secret"),
+                help=provider.secret_help,
+            )
         if can_mint and gcp:
             default = "key-file" if self.draft.key_file else "adc"  # a rotation mints as before
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
@@ -59,19 +70,13 @@ class CredentialsScreen(StepScreen):
         if (can_mint and gcp) or key_only:
             yield Field(
                 "Service-account key file",
-                Input(placeholder="~/keys/ci-reader.json", validators=[CoreCheck(self._check_key)], id="key-file"),
+                Input(placeholder="e.g. ~/keys/ci-reader.json", validators=[CoreCheck(self._check_key)], id="key-file"),
                 help="A JSON key is long-lived: prefer a token or the keyring plugin where you can."
                 if key_only else "Only for minting from a key file.",
             )
         if can_mint:
             yield Button("Mint a token", id="mint-button", variant="primary")
             yield Static("", id="minted", classes="reason")
-        if not key_only:
-            yield Field(
-                "Token or password" + (" (or paste one)" if can_mint else ""),
-                SecretInput(placeholder="paste it here", id="secret"),
-                help="A short-lived token is safer than a password: rotate it by running the wizard again.",
-            )
 
     def _check_key(self, value: str) -> tuple[str, ...]:
         from ...credentials import google
@@ -85,8 +90,9 @@ class CredentialsScreen(StepScreen):
             self.query_one("#secret", SecretInput).value = self.draft.secret.reveal()
         if self.query("#key-file"):
             self.query_one("#key-file", Input).value = self.draft.key_file
-        first = self.query("#secret") or self.query("#key-file")
-        first.first().focus()
+        first = (self.query("#secret") or self.query("#key-file")).first()
+        # After the screen is shown: a screen pushed from a dialog's answer would otherwise start unfocused.
+        self.call_after_refresh(first.focus)
 
     def _key_path(self) -> str:
         return self.query_one("#key-file", Input).value.strip() if self.query("#key-file") else ""
@@ -106,9 +112,29 @@ class CredentialsScreen(StepScreen):
 
     def problem(self) -> str | None:
         if self.draft.auth == "service-account-key":
-            return None if self._key_path() and self.query_one(Field).valid else "choose a valid key file"
-        return None if self.query_one("#secret", SecretInput).value.strip() else "the secret is empty"
+            if not self._key_path():
+                return "No key file given: type the path of the service-account key (a .json file)."
+            field = self.query_one("#key-file", Input).parent
+            return None if isinstance(field, Field) and field.valid else "The key file is not right yet (see above)."
+        if self.query_one("#secret", SecretInput).value.strip():
+            return None
+        if self.query("#mint-button"):
+            return "The secret is empty: paste it here, or press Mint a token."
+        return "The secret is empty: paste it here."
 
+    def blocker(self):
+        return (self.query("#secret") or self.query("#key-file")).first()
+
+    def paste_unfocused(self, text: str) -> None:
+        # Nothing focused (or a choice focused): a pasted token belongs in the secret field, never nowhere.
+        if self.query("#secret"):
+            secret = self.query_one("#secret", SecretInput)
+            secret.value = text.splitlines()[0]
+            secret.focus()
+            self.notify("Pasted into the secret field (masked).")
+        else:
+            self.query_one("#key-file", Input).focus()
+            self.notify("Type or paste the path of the key file here.", severity="warning")
     def on_input_changed(self) -> None:
         self.refresh_nav()
 

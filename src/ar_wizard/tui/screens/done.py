@@ -23,7 +23,8 @@ SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile"
 class DoneScreen(StepScreen):
     STEP = Step.DONE
     HEADING = "Done"
-    HELP = "Your tools are configured. Prove it: resolve a package from the index with uv."
+    AUTO_FOCUS = ""  # focusing the package field would scroll the outcome and next steps away
+    HELP = "Your tools are configured: what changed and what to run next come first."
     BINDINGS = [
         Binding("ctrl+n", "next", "Finish", id="next", tooltip="Leave the wizard"),
         Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv"),
@@ -31,7 +32,9 @@ class DoneScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static("", id="summary")
-        yield Field("Package to try", Input(placeholder="a package on the index", id="package"))
+        yield Static("Prove it with the real uv", classes="section")
+        yield Field("Package to try", Input(placeholder="e.g. a package on the index", id="package"),
+                    help="Check now resolves it from the index with uv pip compile.")
         yield Button("Check now", id="check-button", variant="success")
         yield Static("", id="proof", classes="verdict")
         yield Static("CI and containers", classes="section")
@@ -51,20 +54,33 @@ class DoneScreen(StepScreen):
         yield Static("", id="snippet-outcome")
 
     def load(self) -> None:
+        from ...paths import shown
+
         result = self.wizard.result
         plan = self.wizard.plan
         lines = []
-        if result is not None and result.backup_id:
-            lines.append(f"Backup {result.backup_id} — undo with: ar-wizard undo {result.backup_id}")
+        if result is not None:
+            done = []
+            if result.written:
+                done.append("wrote " + ", ".join(shown(p) for p in result.written))
+            if result.secrets:
+                done.append(f"stored the secret ({len(result.secrets)} entr{'y' if len(result.secrets) == 1 else 'ies'})")
+            what = "; ".join(done) or "nothing needed to change"
+            lines.append(f"[$success]✓ {escape(self.draft.index_name)} is set up:[/] {escape(what)}.")
+            if result.backup_id:
+                lines.append(f"Backup {result.backup_id} — undo with: ar-wizard undo {result.backup_id}")
         if plan is not None and plan.next_steps:
-            lines.append("\nNext:")
-            lines += [f"  {step}" for step in plan.next_steps]
+            # The first step is the one without which the rest fail (the env store's activation line).
+            lines.append("\n[b]Next, in your shell:[/]")
+            lines += [f"  {escape(step)}" for step in plan.next_steps]
         self.query_one("#summary", Static).update("\n".join(lines))
         verdict = self.wizard.verdict
         if verdict is not None and verdict.projects:
             self.query_one("#package", Input).value = verdict.projects[0]
         self.query_one("#proof").display = False
         self.show_snippet("github-actions")
+        # Opens at the top: the outcome and the next steps are what this screen is for.
+        self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
 
     def action_check(self) -> None:
         package = self.query_one("#package", Input).value.strip()
@@ -117,7 +133,7 @@ class DoneScreen(StepScreen):
             snip = self._snippet = snippet(self.draft, kind)
         except UserError as err:
             self._snippet = None
-            self.query_one("#snippet", Static).update(f"✗ {escape(str(err))}")
+            self.query_one("#snippet", Static).update(f"✗ {escape(err.for_wizard())}")
             self.query_one("#snippet-buttons").display = False
             return
         self.query_one("#snippet-buttons").display = True
@@ -145,7 +161,7 @@ class DoneScreen(StepScreen):
             # One small local file: quick enough for the UI thread, and the lock keeps it whole.
             result = run_transaction([change], [], label=f"snippet {self._snippet.kind} (wizard)")
         except UserError as err:
-            outcome.update(f"[$error]✗ {escape(str(err))}[/]")
+            outcome.update(f"[$error]✗ {escape(err.for_wizard())}[/]")
             return
         if result.backup_id:
             outcome.update(

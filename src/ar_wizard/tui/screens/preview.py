@@ -6,34 +6,54 @@ from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.markup import escape
 from textual.binding import Binding
-from textual.widgets import Checkbox, Collapsible, LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import Collapsible, LoadingIndicator, Static
 
 from ...flow import Step
 from ...paths import shown
 from ..background import Finished, report
 from ..base import StepScreen
+from ..fields import Tick
 
 
 class PreviewScreen(StepScreen):
     STEP = Step.PREVIEW
     HEADING = "What will change"
-    HELP = "Nothing is written yet. Untick a file to leave it out; originals are backed up."
-    BINDINGS = [Binding("ctrl+n", "next", "Apply", id="next", tooltip="Write these changes, with backups")]
+    HELP = "Nothing is written yet; originals are backed up."
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Apply", id="next", tooltip="Write these changes, with backups"),
+        Binding("right_square_bracket", "file(1)", "Next file", id="next-file", tooltip="Jump to the next file"),
+        Binding("left_square_bracket", "file(-1)", "Previous file", id="previous-file", show=False,
+                tooltip="Jump to the previous file"),
+    ]
 
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
         yield Static("", id="plan-error", classes="error")
+        yield Vertical(id="plan")
 
     def load(self) -> None:
-        self.wizard.plan = None
-        self._plan = None
-        self.query_one("#plan-error").display = False
         self.build()
 
-    @work(thread=True, exclusive=True, group="plan")
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.wizard.rolled_back:
+            # Back from a failed Apply: everything was put back; plan again from the files as they are now.
+            self.wizard.rolled_back = False
+            self.build()
+
     def build(self) -> None:
+        self.wizard.plan = None
+        self._plan = None
+        self.query_one("#spinner").display = True
+        self.query_one("#plan-error").display = False
+        self.query_one("#plan").display = False
+        self.make_plan()
+
+    @work(thread=True, exclusive=True, group="plan")
+    def make_plan(self) -> None:
         from ...plan import build_plan
 
         report(self, lambda: build_plan(self.draft))
@@ -43,6 +63,9 @@ class PreviewScreen(StepScreen):
         from rich.syntax import Syntax  # ~45 ms (pygments); only this screen needs it
 
         self.query_one("#spinner").display = False
+        box = self.query_one("#plan")
+        await box.remove_children()
+        box.display = True
         if message.error:
             error = self.query_one("#plan-error", Static)
             error.update(f"✗ {escape(message.error)}")
@@ -50,26 +73,46 @@ class PreviewScreen(StepScreen):
             self.refresh_nav()
             return
         plan = self._plan = message.value
-        body = self.query_one("#body")
         widgets = []
         for note in plan.notes:
             widgets.append(Static(f"⚠ {escape(note)}", classes="warning"))
         diffs = dict(plan.diffs())
         if not diffs and not plan.secret_writes:
             widgets.append(Static("Everything is already configured: nothing will change."))
+        files = [shown(change.path) for change in plan.file_changes]
+        if len(files) > 1:
+            widgets.append(Static(f"{len(files)} files: {escape(', '.join(files))}  [dim]] and [ jump between them[/]"))
         for n, change in enumerate(plan.file_changes):
             widgets.append(
                 Collapsible(
-                    Checkbox("Write this file", value=True, id=f"include-{n}"),
+                    Tick("Write this file", value=True, id=f"include-{n}"),
                     Static(Syntax(diffs[change.path], "diff", theme="ansi_dark", word_wrap=True), classes="diff"),
                     title=f"{shown(change.path)}  — {change.summary}",
                     collapsed=False,
+                    classes="file",
                 )
             )
         for write in plan.secret_writes:
             widgets.append(Static(f"secret: {write.summary}  [dim](the value goes on stdin, never on a command line)[/]"))
-        await body.mount_all(widgets)
+        await box.mount_all(widgets)
+        help_text = (
+            "Nothing is written yet. Untick a file to leave it out; originals are backed up."
+            if plan.file_changes
+            else "Nothing is written yet. No file changes: only the secret below is stored, the old value backed up."
+        )
+        self.query_one("#intro", Static).update(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{help_text}[/]")
         self.refresh_nav()
+
+    def action_file(self, step: int) -> None:
+        """Jump to the next (or previous) file's diff, however long the one before it is."""
+        files = list(self.query("Collapsible.file"))
+        if not files:
+            return
+        focused = self.focused
+        here = next((i for i, f in enumerate(files) if focused is not None and f in focused.ancestors_with_self), None)
+        target = files[(here + step) % len(files) if here is not None else (0 if step > 0 else -1)]
+        target.query_one(f"#include-{files.index(target)}").focus()
+        target.scroll_visible(top=True)
 
     def save(self) -> None:
         if self._plan is None:
@@ -77,9 +120,13 @@ class PreviewScreen(StepScreen):
         left_out = {
             change.path
             for n, change in enumerate(self._plan.file_changes)
-            if not self.query_one(f"#include-{n}", Checkbox).value
+            if not self.query_one(f"#include-{n}", Tick).value
         }
         self.wizard.plan = replace(self._plan, changes=[c for c in self._plan.changes if c.path not in left_out])
 
     def problem(self) -> str | None:
-        return None if self._plan is not None else "the plan is not ready"
+        if self._plan is not None:
+            return None
+        if self.query_one("#plan-error").display:
+            return "This plan cannot be written (above): go Back and change what it names."
+        return "The plan is still being made: a moment."

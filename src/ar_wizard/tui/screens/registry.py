@@ -9,7 +9,7 @@ from ... import providers
 from ...flow import Step
 from ...naming import check_index_name, env_var_stem
 from ..base import StepScreen
-from ..fields import CoreCheck, Field
+from ..fields import CoreCheck, Field, example
 
 
 class RegistryScreen(StepScreen):
@@ -24,20 +24,26 @@ class RegistryScreen(StepScreen):
         if self.provider.key != "generic":
             yield Field(
                 "Paste an index URL to fill in the fields (optional)",
-                Input(placeholder="https://…", id="paste-url"),
-                help="e.g. what `gcloud artifacts print-settings python` or the console shows.",
+                Input(placeholder="e.g. https://…/simple/", id="paste-url"),
+                help=self.provider.paste_help(),
             )
+        if self.provider.key in ("gcp", "aws"):
+            from ..reachable import Reachable
+
+            yield Reachable(self.provider.key, api_endpoint=self.draft.api_endpoint, key_file=self.draft.key_file,
+                            region=self.draft.fields.get("region", ""))
         for spec in self.provider.fields:
             check = CoreCheck(lambda value, name=spec.name: self.provider.check_field(name, value), optional=spec.optional)
             suggester = SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
             yield Field(
                 spec.label,
-                Input(placeholder=spec.placeholder, validators=[check], suggester=suggester, id=f"field-{spec.name}"),
+                Input(placeholder=example(spec.placeholder), validators=[check], suggester=suggester,
+                      id=f"field-{spec.name}"),
                 help=spec.help,
             )
         yield Field(
             "Index name",
-            Input(placeholder="acme", validators=[CoreCheck(self._check_name)], id="index-name"),
+            Input(placeholder=example("acme"), validators=[CoreCheck(self._check_name)], id="index-name"),
             help="What uv calls it: `uv add --index NAME`, and the UV_INDEX_NAME_* variables.",
         )
         yield Static("Which configuration should get it?", classes="section")
@@ -72,18 +78,28 @@ class RegistryScreen(StepScreen):
         pressed = self.query_one("#scope", RadioSet).pressed_button
         self.draft.scope = pressed.id if pressed is not None else "project"
 
-    def problem(self) -> str | None:
+    def _first_blocking(self) -> tuple[Field, str] | None:
         for field in self.query(Field):
             if field.input.id == "paste-url":
                 continue
+            spec = next((s for s in self.provider.fields if f"field-{s.name}" == field.input.id), None)
+            label = spec.label if spec is not None else "The index name"
+            if not field.input.value.strip() and not (spec is not None and spec.optional):
+                return field, f"{label} is empty: type it" + (", or paste an index URL above." if self.query(
+                    "#paste-url") else ".")
             if not field.valid:
-                return "a field is not right yet"
-            spec_optional = field.input.id != "index-name" and any(
-                s.optional for s in self.provider.fields if f"field-{s.name}" == field.input.id
-            )
-            if not field.input.value.strip() and not spec_optional:
-                return "a field is empty"
+                result = field.input.validate(field.input.value)
+                why = " ".join(result.failure_descriptions) if result is not None else ""
+                return field, why or f"{label} is not right yet."
         return None
+
+    def problem(self) -> str | None:
+        blocking = self._first_blocking()
+        return blocking[1] if blocking else None
+
+    def blocker(self):
+        blocking = self._first_blocking()
+        return blocking[0].input if blocking else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "paste-url":
@@ -91,6 +107,8 @@ class RegistryScreen(StepScreen):
             for name, value in (parsed or {}).items():
                 if self.query(f"#field-{name}"):
                     self.query_one(f"#field-{name}", Input).value = value
+        if event.input.id == "field-region" and self.query("#reachable") and event.input.is_valid:
+            self.query_one("#reachable").look_in(event.value.strip())
         if event.input.id == "index-name" and event.value.strip():
             stem = env_var_stem(event.value.strip())
             event.input.tooltip = f"Variables: {stem}_USERNAME, {stem}_PASSWORD"
@@ -98,3 +116,13 @@ class RegistryScreen(StepScreen):
 
     def on_input_submitted(self) -> None:
         self.action_next()
+
+    def on_reachable_picked(self, event) -> None:
+        """A repository picked from the list fills the fields (and the index name, when empty)."""
+        for name, value in event.fields.items():
+            if self.query(f"#field-{name}"):
+                self.query_one(f"#field-{name}", Input).value = value
+        index = self.query_one("#index-name", Input)
+        if not index.value.strip():
+            index.value = event.name
+        self.refresh_nav()

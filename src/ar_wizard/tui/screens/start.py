@@ -1,4 +1,4 @@
-"""Start: what is already here, and what to do: set up, rotate, or diagnose."""
+"""Start: what is already here, and what to do: set up, join a configured index, rotate, or diagnose."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ CHOICES = (
     "  [@click=screen.rotate]Rotate the secret of an existing index[/]  [dim]R[/]\n"
     "  [@click=screen.doctor]Find out why an existing setup fails[/]  [dim]D[/]"
 )
+JOIN_QUESTION = (
+    "[b]Which index do you need credentials for?[/]\nIt is configured already; only your own secret is stored."
+)
 
 
 class StartScreen(StepScreen):
@@ -31,6 +34,8 @@ class StartScreen(StepScreen):
         # Not in the footer: the choices above name their keys, and each footer key costs start-up time.
         Binding("r", "rotate", "Rotate", id="rotate", show=False, tooltip="Give an existing index a new secret"),
         Binding("d", "doctor", "Doctor", id="doctor", show=False, tooltip="Find out why an existing setup fails"),
+        Binding("a", "join", "Add my credentials", id="join", show=False,
+                tooltip="Credentials on this machine for an index the project already names"),
     ]
 
     def body(self) -> ComposeResult:
@@ -57,6 +62,34 @@ class StartScreen(StepScreen):
         self.wizard.findings = findings
         self.wizard.expiring = soon
         self.show_findings()
+        self.find_credentials(findings)
+
+    @work(thread=True, exclusive=True, group="credentials")
+    def find_credentials(self, findings) -> None:
+        """Whether this machine holds credentials for each configured index (runs uv and keyring)."""
+        from ...join import status
+
+        statuses = status(findings, self.draft.project_dir)
+        self.app.call_from_thread(self._credentials_found, statuses)
+
+    def _credentials_found(self, statuses) -> None:
+        self.wizard.statuses = statuses
+        self.show_findings()
+
+    def _status_of(self, index) -> str:
+        if self.wizard.statuses is None:
+            return "  [dim]checking credentials…[/]"
+        status = next((s for s in self.wizard.statuses if s.index == index), None)
+        if status is None:
+            return ""
+        if status.plugin:
+            return "  [$success]✓[/] a keyring plugin signs in (nothing stored)"
+        if status.places:
+            return f"  [$success]✓[/] credentials in {escape(', '.join(status.places))}"
+        return "  [$warning]✗ no credentials on this machine[/]"
+
+    def _joinable(self) -> list[str]:
+        return [s.index.name for s in self.wizard.statuses or () if s.needs_credentials]
 
     def show_findings(self) -> None:
         f = self.wizard.findings
@@ -64,7 +97,11 @@ class StartScreen(StepScreen):
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
-                lines.append(f"  • {escape(index.name)}  {escape(index.url)}  [dim]({index.tool}: {escape(shown(index.source))})[/]")
+                status = self._status_of(index) if index.tool == "uv" and not index.pip_only else ""
+                lines.append(
+                    f"  • {escape(index.name)}  {escape(index.url)}  [dim]({index.tool}: {escape(shown(index.source))})[/]"
+                    f"{status}"
+                )
         else:
             lines.append("No private index is configured yet.")
         tools = "   ".join(
@@ -84,12 +121,45 @@ class StartScreen(StepScreen):
             lines.append(f"[$warning]⚠ {escape(problem)}[/]")
         lines.append("\n[b]What would you like to do?[/]")
         self.query_one("#findings", Static).update("\n".join(lines))
+        joinable = self._joinable()
+        if joinable:
+            which = f"'{escape(joinable[0])}'" if len(joinable) == 1 else "a configured index"
+            first, rest = CHOICES.split("\n", 1)
+            self.query_one("#choice", Static).update(
+                f"{first}\n  [@click=screen.join]Add my credentials for {which}[/]  [dim]A[/]\n{rest}"
+            )
+
+    # -- join: credentials for an index the project already names ------------------
+
+    def action_join(self) -> None:
+        names = self._joinable()
+        if self.wizard.statuses is None:
+            self.notify("Still looking for credentials on this machine; try again in a moment.")
+            return
+        if not names:
+            self.notify("Every configured index has credentials here: R rotates one, D checks them.")
+            return
+        if len(names) == 1:
+            self._join(names[0])
+            return
+        from ..pick import PickIndex
+
+        self.app.push_screen(PickIndex(names, first=names[0], question=JOIN_QUESTION), self._join)
+
+    def _join(self, name: str | None) -> None:
+        if not name:
+            return
+        from ...join import draft_for
+
+        status = next(s for s in self.wizard.statuses if s.index.name == name)
+        self.wizard.draft = draft_for(status.index, self.draft.project_dir)
+        self.wizard.advance("next")
 
     def save(self) -> None:
         if self.draft.mode != "setup":  # back from a rotation: start the setup afresh
             from ...model import Draft
 
-            self.wizard.draft = Draft(project_dir=self.draft.project_dir)
+            self.wizard.draft = Draft(project_dir=self.draft.project_dir, api_endpoint=self.draft.api_endpoint)
 
     # -- rotate: pick an index, find where its secret lives, then the rotation path --
 

@@ -1,14 +1,17 @@
-"""Targets: which tools to configure and where the secret is kept."""
+"""Targets: which tools to configure and where the secret is kept, checked as it is chosen."""
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
-from textual.widgets import Checkbox, RadioButton, RadioSet, Static
+from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from ...flow import Step
 from ...stores import STORE_TITLES, StoreRefused, check_store
+from ..background import Finished, report
 from ..base import StepScreen
+from ..fields import Tick
 
 TOOLS = {
     "uv": "uv — uv add / lock / sync / pip",
@@ -20,32 +23,37 @@ TOOLS = {
 class TargetsScreen(StepScreen):
     STEP = Step.TARGETS
     HEADING = "Which tools, and where does the secret live?"
-    HELP = "Not every tool reads every store: a combination that cannot work is explained below."
+    HELP = "Not every tool reads every store, and a store must work on this machine: both are checked below."
 
     def body(self) -> ComposeResult:
         yield Static("Configure", classes="section")
         for tool, text in TOOLS.items():
-            yield Checkbox(text, id=f"tool-{tool}")
-        yield Checkbox("Also publish to it (uv publish --index NAME)", id="publish")
+            yield Tick(text, id=f"tool-{tool}")
+        yield Tick("Also publish to it (uv publish --index NAME)", id="publish")
         yield Static("Keep the secret in", classes="section", id="store-heading")
         with RadioSet(id="store"):
             for store, title in STORE_TITLES.items():
                 yield RadioButton(title, id=f"store-{store}")
         yield Static("", id="store-check", classes="reason")
+        yield Static("", id="store-ready", classes="reason")
+        yield Button("Install keyring", id="install-keyring")
 
     def load(self) -> None:
         for tool in TOOLS:
-            self.query_one(f"#tool-{tool}", Checkbox).value = tool in self.draft.targets
-        self.query_one("#publish", Checkbox).value = self.draft.publish
+            self.query_one(f"#tool-{tool}", Tick).value = tool in self.draft.targets
+        self.query_one("#publish", Tick).value = self.draft.publish
         self.query_one(f"#store-{self.draft.store}", RadioButton).value = True
         # A keyring plugin stores nothing, so there is no store to choose.
         for widget in (self.query_one("#store", RadioSet), self.query_one("#store-heading")):
             widget.display = self.draft.stores_secret
+        self.query_one("#install-keyring").display = False
         self._show_check()
+        self._check_readiness()
+        self.query_one("#store" if self.draft.stores_secret else "#tool-uv").focus()
 
     def _choice(self) -> tuple[tuple[str, ...], bool, str]:
-        targets = tuple(t for t in TOOLS if self.query_one(f"#tool-{t}", Checkbox).value)
-        publish = self.query_one("#publish", Checkbox).value
+        targets = tuple(t for t in TOOLS if self.query_one(f"#tool-{t}", Tick).value)
+        publish = self.query_one("#publish", Tick).value
         pressed = self.query_one("#store", RadioSet).pressed_button
         store = pressed.id.removeprefix("store-") if pressed is not None else self.draft.store
         return targets, publish, store
@@ -53,7 +61,7 @@ class TargetsScreen(StepScreen):
     def save(self) -> None:
         self.draft.targets, self.draft.publish, self.draft.store = self._choice()
 
-    def problem(self) -> str | None:
+    def _compatibility(self) -> str | None:
         targets, publish, store = self._choice()
         if not targets:
             return "Choose at least one tool."
@@ -69,8 +77,30 @@ class TargetsScreen(StepScreen):
                 )
         return None
 
+    _readiness = None  # (store, Readiness) of the last check
+
+    def problem(self) -> str | None:
+        compatibility = self._compatibility()
+        if compatibility:
+            return compatibility
+        ready = self._ready()
+        return ready.message if ready is not None and not ready.ok else None
+
+    def _ready(self):
+        """The readiness of the store chosen now, once it has been checked."""
+        if self._readiness is None or self._readiness[0] != self._key():
+            return None
+        return self._readiness[1]
+
+    def _key(self) -> tuple[str, str]:
+        return self.draft.auth, self._choice()[2]
+
+    def blocker(self):
+        targets, _, _ = self._choice()
+        return self.query_one("#tool-uv") if not targets else self.query_one("#store")
+
     def _show_check(self) -> None:
-        problem = self.problem()
+        problem = self._compatibility()
         check = self.query_one("#store-check", Static)
         if problem:
             check.update(f"✗ {escape(problem)}")
@@ -79,10 +109,69 @@ class TargetsScreen(StepScreen):
             check.update("✓ Every chosen tool can read this store.")
             check.set_classes("reason ok")
 
+    # -- does the store work on this machine? -------------------------------------
+
+    def _check_readiness(self, install: str | None = None) -> None:
+        box = self.query_one("#store-ready", Static)
+        self.query_one("#install-keyring").display = False
+        if install is not None:
+            box.update("Installing keyring with uv…")
+        else:
+            box.update("Checking that it works on this machine…")
+        box.set_classes("reason")
+        self.run_readiness(self._key(), install)
+
+    @work(thread=True, exclusive=True, group="readiness")
+    def run_readiness(self, key: tuple[str, str], install: str | None) -> None:
+        from dataclasses import replace
+
+        from ... import readiness
+
+        draft = replace(self.draft, store=key[1])
+
+        def checked():
+            if install is not None:
+                from ...credentials import keyring_setup
+
+                keyring_setup.install(install)
+            return key, readiness.check(draft)
+
+        report(self, checked)
+
+    @on(Finished)
+    def show_readiness(self, message: Finished) -> None:
+        box = self.query_one("#store-ready", Static)
+        if message.error:
+            box.update(f"✗ {escape(message.error)}")
+            box.set_classes("reason error")
+            return
+        key, ready = message.value
+        if key != self._key():
+            return  # the choice changed while it was checked; that check is under way
+        self._readiness = key, ready
+        if ready.ok:
+            box.update(f"✓ {escape(ready.message)}" if ready.message else "")
+            box.set_classes("reason ok")
+        else:
+            box.update(f"✗ {escape(ready.message)}\nChoose another store above, or fix it and choose again.")
+            box.set_classes("reason error")
+        button = self.query_one("#install-keyring", Button)
+        button.display = ready.install is not None
+        if ready.install is not None:
+            button.label = "Install keyring" + (f" with {ready.install}" if ready.install else "") + " (uv tool install)"
+            self._install = ready.install
+        self.refresh_nav()
+
+    @on(Button.Pressed, "#install-keyring")
+    def install_keyring(self) -> None:
+        self._check_readiness(install=getattr(self, "_install", ""))
+
     def on_checkbox_changed(self) -> None:
         self._show_check()
         self.refresh_nav()
 
     def on_radio_set_changed(self) -> None:
         self._show_check()
+        if self._ready() is None:
+            self._check_readiness()
         self.refresh_nav()

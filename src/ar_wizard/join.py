@@ -1,0 +1,94 @@
+"""A teammate's first run: the project (or the user's uv.toml) already names the
+index; this machine only needs its own credentials for it.
+
+The provider and its fields come from the configured URL, so the config file is
+written back byte for byte (the index entry is already right) and only the
+secret lands somewhere: a store, a .env, a netrc entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .discover import FoundIndex, Findings, credentials_for, username_for
+from .model import Draft
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Whether this machine can sign in to one configured index, and how."""
+
+    index: FoundIndex
+    #: where this machine holds a secret for it ("uv's credential store (https://…)", "~/.netrc (machine …)")
+    places: tuple[str, ...]
+    #: the config asks a keyring plugin, which mints a token on each request: nothing is stored
+    plugin: bool
+
+    @property
+    def needs_credentials(self) -> bool:
+        return not self.places and not self.plugin
+
+
+def uses_plugin(index: FoundIndex) -> bool:
+    """The entry is set up for the provider's keyring plugin: its username in the URL, keyring-provider subprocess."""
+    from . import providers
+
+    provider = providers.get(index.provider)
+    return bool(
+        provider.keyring_plugin
+        and index.keyring_provider == "subprocess"
+        and index.username
+        and index.username == provider.default_username("keyring")
+    )
+
+
+def joinable(findings: Findings) -> list[FoundIndex]:
+    """The uv indexes a setup could name: one per name, project settings before user settings."""
+    seen: dict[str, FoundIndex] = {}
+    for index in findings.indexes:
+        if index.tool == "uv" and not index.pip_only and index.scope in ("project", "user"):
+            seen.setdefault(index.name, index)
+    return list(seen.values())
+
+
+def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
+    """Each configured uv index and where this machine holds its credentials.
+
+    Runs ``uv auth token`` and ``keyring get`` per index: call it off the UI thread.
+    A plugin index is not asked (a plugin without cloud credentials takes seconds)."""
+    out = []
+    for index in joinable(findings):
+        if uses_plugin(index):
+            out.append(IndexStatus(index, (), True))
+            continue
+        places = tuple(dict.fromkeys(c.where for c in credentials_for(index, project_dir) if c.secret is not None))
+        out.append(IndexStatus(index, places, False))
+    return out
+
+
+def draft_for(index: FoundIndex, project_dir: Path) -> Draft:
+    """A setup draft for ``index`` as configured: only the auth method, secret and store are left to choose."""
+    from . import providers
+
+    provider_key, fields = providers.recognise(index.plain_url)
+    # The configured URL as it is, so the entry is rewritten byte for byte.
+    fields = dict(fields, url=index.plain_url)
+    if index.publish_url:
+        fields["publish_url"] = index.publish_url
+    provider = providers.get(provider_key)
+    plugin = uses_plugin(index)
+    auth = "keyring" if plugin else "token"
+    username, _ = username_for(index, project_dir)
+    return Draft(
+        mode="join",
+        provider=provider_key,
+        fields=fields,
+        index_name=index.name,
+        auth=auth,
+        username=username or provider.default_username(auth) or "",
+        scope=index.scope if index.scope in ("project", "user") else "project",
+        targets=("uv",),
+        publish=bool(index.publish_url),
+        project_dir=project_dir,
+    )
