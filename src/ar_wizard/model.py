@@ -117,6 +117,8 @@ class Draft:
     authenticate_always: bool = False
     project_dir: Path = field(default_factory=Path.cwd)
     validate: bool = True
+    #: the cloud API's base URL for listing and permission checks ("" for the provider's own)
+    api_endpoint: str = ""
     #: rotation: the index as it is set up now (a ``rotate.Existing``)
     existing: object = None
     #: the token was minted for the user (a ``MintedToken``): its expiry is recorded, never the token
