@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from conftest import PACKAGE
 from aws_fixtures import ACCOUNT
+from conftest import PACKAGE
 
 pytestmark = pytest.mark.integration
 

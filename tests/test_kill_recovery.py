@@ -70,7 +70,7 @@ def git_status(home) -> str:
 
 
 def temp_files(home) -> list[Path]:
-    return [p for p in home.root.rglob("*.ar-wizard")]
+    return list(home.root.rglob("*.ar-wizard"))
 
 
 @pytest.fixture(params=["uv", "keyring", "env", "netrc", "file"])

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PACKAGE
 
 from ar_wizard import snippets
 from ar_wizard.errors import UserError
 from ar_wizard.model import Draft, Secret
 from ar_wizard.naming import index_env_var
 from ar_wizard.snippets import KINDS, file_change, snippet
+from conftest import PACKAGE
 
 NAME = "my-index.v2"
 SECRET = "s3cr3t-do-not-leak-7f3a"

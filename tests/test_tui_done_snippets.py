@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import yaml
-from wizard_driver import finish_from_validate, wait_until, walk_to_validate
 
 from ar_wizard.apply import undo
 from ar_wizard.tui.app import WizardApp
+from wizard_driver import finish_from_validate, wait_until, walk_to_validate
 
 SIZE = (110, 45)
 

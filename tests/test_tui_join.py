@@ -10,7 +10,7 @@ import pytest
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until
+from wizard_driver import at_step, next_step, type_into, wait_until
 
 SIZE = (110, 45)
 

@@ -114,7 +114,7 @@ def test_undo_twice_walks_back_through_history_and_never_reapplies(home):
     assert pyproject.read_bytes() == original
 
     listing = home.wizard("undo", "--list").stdout
-    assert f"undone by" in listing and f"undid {first}" in listing and f"undid {second}" in listing
+    assert "undone by" in listing and f"undid {first}" in listing and f"undid {second}" in listing
 
 
 def test_an_undo_cannot_itself_be_undone_nor_a_change_undone_twice(home):

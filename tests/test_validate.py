@@ -8,7 +8,6 @@ import ssl
 import subprocess
 import threading
 
-
 from ar_wizard.model import Draft, Secret
 from ar_wizard.providers.base import explain_status
 from ar_wizard.validate import _network_problem, check_index, validate_draft

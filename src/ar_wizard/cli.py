@@ -248,11 +248,10 @@ def _tui(project_dir: Path | None = None, *, api_endpoint: str = "") -> int:
             "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
             "(see `ar-wizard setup --help`)."
         )
-    from .tui.app import WizardApp
-
     from pathlib import Path
 
     from .model import Draft
+    from .tui.app import WizardApp
 
     draft = Draft(project_dir=project_dir or Path.cwd(), api_endpoint=api_endpoint)
     return WizardApp(draft=draft).run() or 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths, providers, userpath
-from .discover import FoundIndex, Findings, credentials_for, discover, env_file_vars, stray_env_vars, username_for
+from .discover import Findings, FoundIndex, credentials_for, discover, env_file_vars, stray_env_vars, username_for
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
 from .naming import env_var_stem, index_env_var

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .discover import FoundIndex, Findings, credentials_for, username_for
+from .discover import Findings, FoundIndex, credentials_for, username_for
 from .model import Draft
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from . import userpath
 from .errors import UserError
 
+
 def can_mint(provider: str) -> bool:
     return provider in ("gcp", "aws")
 

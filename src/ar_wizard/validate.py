@@ -199,7 +199,7 @@ def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _
                 body = response.read(read) if read else b""
         except urllib.error.URLError as err:
             raise _Unreachable(_network_problem(err.reason, host, url, timeout)) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Unreachable(_timed_out(host, timeout)) from None
         except (OSError, ValueError) as err:
             raise _Unreachable(_network_problem(err, host, url, timeout)) from None
@@ -394,7 +394,7 @@ def _devpi_login(url: str, username: str, secret: Secret, projects, timeout: flo
         status = err.code
     except urllib.error.URLError as err:
         raise _Unreachable(_network_problem(err.reason, host, login, timeout)) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _Unreachable(_timed_out(host, timeout)) from None
     if status == 200:
         return _accepted(url, username, projects, how=" (devpi's login; the index itself is readable by anyone)")

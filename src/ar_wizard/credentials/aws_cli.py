@@ -84,7 +84,7 @@ def _aws_error(stderr: str) -> str:
     """The line that says what went wrong: ``An error occurred (X) when calling …``, ``aws: error: …``."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in lines:
-        if line.startswith("An error occurred") or line.startswith("aws: error:"):
+        if line.startswith(("An error occurred", "aws: error:")):
             return line.removeprefix("aws: error:").strip()
     if lines and lines[0].rstrip(":") == "Parameter validation failed" and len(lines) > 1:
         return lines[1]

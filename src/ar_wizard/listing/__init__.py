@@ -56,7 +56,6 @@ TIMEOUT = 15.0
 
 def request_json(url: str, *, authorization: str, body: dict | None = None, timeout: float = TIMEOUT) -> dict:
     """GET (or POST ``body``) ``url`` and return its JSON; an HTTP error is ``HttpError``, a network one a sentence."""
-    import socket
     import urllib.error
     import urllib.request
     from urllib.parse import urlsplit
@@ -78,7 +77,7 @@ def request_json(url: str, *, authorization: str, body: dict | None = None, time
         except ValueError:
             parsed = {}
         raise HttpError(err.code, parsed if isinstance(parsed, dict) else {}, raw[:500].decode("utf-8", "replace")) from None
-    except (urllib.error.URLError, OSError, socket.timeout) as err:
+    except (TimeoutError, urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise ListingError(f"Could not reach {host} ({mask(str(reason))}): check the network, VPN or proxy.") from None
     if "json" not in content_type:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.markup import escape
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ...errors import UserError
@@ -15,7 +15,6 @@ from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Field
-
 
 SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile", "gitlab-ci": "GitLab CI"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.markup import escape
 from textual.binding import Binding
+from textual.markup import escape
 from textual.widgets import Button, LoadingIndicator, Static
 
 from ...flow import Step
