@@ -329,6 +329,16 @@ def test_an_existing_publish_url_is_replaced_in_place():
     assert new == text.replace("'https://old/'", '"https://new/"')
 
 
+def test_authenticate_always_is_added_to_a_new_index_and_to_an_existing_one_in_place():
+    new = set_index("", **UV_TOML, name="corp", url="https://c/simple/", authenticate="always")
+    assert new.endswith('[[index]]\nname = "corp"\nurl = "https://c/simple/"\nauthenticate = "always"\n')
+
+    text = "[[index]]\nname = 'corp'\nurl = 'https://c/simple/'\nexplicit = true\n"
+    again = set_index(text, **UV_TOML, name="corp", url="https://c/simple/", authenticate="always")
+    assert again == text.replace("simple/'\n", "simple/'\nauthenticate = \"always\"\n")
+    assert set_index(again, **UV_TOML, name="corp", url="https://c/simple/", authenticate="always") == again
+
+
 def test_an_unchanged_value_keeps_its_own_quoting():
     text = "[[index]]\nname = 'corp'\nurl = 'https://c/simple/'\n"
     assert set_index(text, **UV_TOML, name="corp", url="https://c/simple/") == text
