@@ -237,7 +237,7 @@ def _main(argv: list[str]) -> int:
     if args.command == "list":
         from .listing.command import run_list
 
-        return run_list(args)
+        return run_list(args, secret=flag_secret(args))
     return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None,
                 api_endpoint=args.wizard_api_endpoint or "")
 
@@ -317,29 +317,33 @@ def _configured_index(name: str, project_dir):
     return None
 
 
-def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: dict):
-    """The secret the flags point at, or one minted for the user: ``(Secret | None, MintedToken | None)``."""
-    from pathlib import Path
-
+def flag_secret(args: argparse.Namespace):
+    """The secret --password-stdin or --token-env points at (a ``Secret``), or None when neither is given."""
     from .plan import secret_from
 
-    secret = None
     if args.password_stdin:
         if sys.stdin.isatty():
             import getpass
 
-            secret = secret_from(getpass.getpass("Token or password: "), source="the prompt")
-        else:
-            secret = secret_from(sys.stdin.read(), source="stdin")
-    elif args.token_env:
+            return secret_from(getpass.getpass("Token or password: "), source="the prompt")
+        return secret_from(sys.stdin.read(), source="stdin")
+    if args.token_env:
         value = os.environ.get(args.token_env)
         if value is None:
             raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
-        secret = secret_from(value, source=f"${args.token_env}")
         from . import userpath
 
         userpath.withhold(args.token_env)  # uv, keyring and friends never see it
-    elif args.key_file:
+        return secret_from(value, source=f"${args.token_env}")
+    return None
+
+
+def read_secret(args: argparse.Namespace, *, provider: str, auth: str, fields: dict):
+    """The secret the flags point at, or one minted for the user: ``(Secret | None, MintedToken | None)``."""
+    from pathlib import Path
+
+    secret = flag_secret(args)
+    if secret is None and args.key_file:
         if provider != "gcp":
             raise UserError("--key-file is a Google service-account key: it goes with --provider gcp.")
         if auth == "service-account-key":

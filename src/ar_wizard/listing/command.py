@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 from ..errors import UserError
@@ -11,7 +10,8 @@ from ..model import mask
 from . import Listing, ListingError
 
 
-def run_list(args) -> int:
+def run_list(args, *, secret=None) -> int:
+    """``secret``: the Azure PAT the flags point at."""
     if args.provider == "gcp":
         listing = _gcp(args)
     elif args.provider == "aws":
@@ -21,7 +21,7 @@ def run_list(args) -> int:
 
         listing = aws.repositories(args.region, args.domain, args.domain_owner)
     else:
-        listing = _azure(args)
+        listing = _azure(args, secret)
     if args.json:
         print(mask(json.dumps(listing.as_json(), indent=2, ensure_ascii=False)))
     else:
@@ -49,20 +49,12 @@ def _gcp(args) -> Listing:
     return listing
 
 
-def _azure(args) -> Listing:
-    from ..plan import secret_from
+def _azure(args, pat) -> Listing:
     from . import azure
 
     if not args.organization:
         raise UserError("list --provider azure needs --organization.")
-    if args.password_stdin:
-        pat = secret_from(sys.stdin.read(), source="stdin")
-    elif args.token_env:
-        value = os.environ.get(args.token_env)
-        if value is None:
-            raise UserError(f"--token-env {args.token_env}: that environment variable is not set.")
-        pat = secret_from(value, source=f"${args.token_env}")
-    else:
+    if pat is None:
         raise UserError("list --provider azure needs the PAT: pipe it with --password-stdin or name it with --token-env.")
     return azure.feeds(args.organization, pat, api=args.api_endpoint)
 
