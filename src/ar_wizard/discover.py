@@ -17,6 +17,7 @@ from . import paths, userpath
 from .errors import UserError
 from .model import Secret
 from .naming import env_var_stem, index_env_var
+from .urls import with_userinfo, without_userinfo
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,6 @@ class Findings:
     def find(self, name: str, tool: str = "uv") -> FoundIndex | None:
         """The index uv uses under ``name``: project settings win over user settings."""
         return next((i for i in self.indexes if i.tool == tool and i.name == name and not i.pip_only), None)
-
-
-def without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, parts.query, parts.fragment))
 
 
 def split_password(url: str) -> tuple[str, Secret | None]:
@@ -217,8 +213,6 @@ def _pypirc_indexes(found: Findings) -> None:
 
 
 def _with_user(url: str, username: str) -> str:
-    from .plan import with_userinfo
-
     return with_userinfo(url, username)
 
 

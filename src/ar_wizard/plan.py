@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from . import paths, providers
 from .errors import UserError
@@ -17,6 +17,7 @@ from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
 from .stores import check_store
 from .targets import env_file, netrc_file, pip_conf, pypirc, text, uv_config
+from .urls import with_userinfo
 
 
 @dataclass(frozen=True)
@@ -136,16 +137,6 @@ def _is_local(url: str) -> bool:
     from .providers.base import is_loopback
 
     return is_loopback(urlsplit(url).hostname or "")
-
-
-def with_userinfo(url: str, username: str, password: str | None = None) -> str:
-    """``url`` with ``username[:password]@`` in front of the host, percent-encoded."""
-    parts = urlsplit(url)
-    userinfo = quote(username, safe="")
-    if password is not None:
-        userinfo += ":" + quote(password, safe="")
-    netloc = f"{userinfo}@{parts.netloc.rsplit('@', 1)[-1]}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def edit_file(path: Path, edit, *, holds_secret: bool = False, summary: str = "") -> FileChange:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import UserError
+from ..urls import upload_url_for
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,6 @@ class BuiltProvider(Provider):
         return base
 
     def upload_url_for_override(self, simple_url: str) -> str:
-        from .generic import upload_url_for
-
         return upload_url_for(simple_url)
 
     def check_field(self, name: str, value: str) -> tuple[str, ...]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
+from ..urls import upload_url_for
 from .base import FieldSpec, IndexUrls, Provider, check_index_url
+from .presets import PRESETS, recognise
 
 
 class Generic(Provider):
@@ -43,20 +43,6 @@ class Generic(Provider):
 
 def preset_notes(url: str) -> tuple[str, ...]:
     """What a user of a recognised server (JFrog, GitLab, Nexus) needs to know."""
-    from .presets import PRESETS, recognise
-
     found = recognise(url)
     return PRESETS[found[0]].notes if found else ()
 
-
-def upload_url_for(simple_url: str) -> str:
-    """Most servers take uploads at the index URL without ``simple/``; devpi at ``/USER/INDEX/``
-    for the index ``/USER/INDEX/+simple/``."""
-    parts = urlsplit(simple_url)
-    path = parts.path
-    stripped = path.rstrip("/")
-    for last in ("+simple", "simple"):
-        if stripped.endswith("/" + last):
-            path = stripped[: -len(last)]
-            break
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
