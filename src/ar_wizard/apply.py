@@ -94,8 +94,10 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
         current = _read_current(change.path, real)
         if sha256(current) != sha256(change.before):
             raise ApplyFailed(
-                f"{change.path} changed since the preview, so nothing was written: run ar-wizard "
-                "again to see a plan that includes the new content."
+                f"{shown(change.path)} changed since the preview, so nothing was written: run ar-wizard "
+                "again to see a plan that includes the new content.",
+                in_wizard=f"{shown(change.path)} changed since the preview, so nothing was written: Back to "
+                "Preview plans again with its new content.",
             )
         if change.after == current:
             result.unchanged.append(change.path)
@@ -212,10 +214,16 @@ def _check_writable(shown_path: Path, real: Path) -> None:
             "move it aside and run again."
         )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(
-            f"{shown(shown_path)} cannot be written: {shown(parent)} is not writable; "
-            "fix its permissions and run again."
-        )
+        why = "is on a read-only file system; run where it can be written" if _read_only_fs(parent) else (
+            "is not writable; fix its permissions and run again")
+        raise UserError(f"{shown(shown_path)} cannot be written: {shown(parent)} {why}.")
+
+
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
 
 
 def _read_current(shown_path: Path, real: Path) -> bytes | None:
@@ -225,20 +233,30 @@ def _read_current(shown_path: Path, real: Path) -> bytes | None:
         raise UserError(f"{shown(shown_path)} cannot be read ({err.strerror}): fix its permissions and run again.") from None
 
 
+_LINE_BREAK = (
+    "{store} cannot hold this secret exactly: it contains a line break, which no credential store keeps "
+    "(each answers one line); check that the secret was copied whole, without a line break in it."
+)
+
+
 def check_secret_fits(store: str, secret: Secret) -> None:
     """Refuse, before anything is written, a secret the store would keep altered."""
-    if store != "uv":
-        return  # the keyring CLI keeps every character (its read-back still checks)
+    value = secret.reveal()
+    if store == "keyring":
+        # `keyring get` answers a line, which pip and uv each trim in their own way.
+        if "\n" in value or "\r" in value:
+            raise UserError(_LINE_BREAK.format(store="The keyring"))
+        return
     import unicodedata
 
-    value = secret.reveal()
+    if "\n" in value or "\r" in value:
+        raise UserError(_LINE_BREAK.format(store="uv's credential store"))
     bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
     if bad is not None or value != value.strip():
-        what = "a line break" if bad in ("\n", "\r") else "a control character" if bad else "a space at one end"
-        raise UserError(
-            f"uv's credential store cannot hold this secret exactly (it contains {what}, which "
-            "`uv auth login` drops or trims): use --store keyring, which keeps it as given."
-        )
+        what = "a control character" if bad else "a space at one end"
+        why = f"uv's credential store cannot hold this secret exactly (it contains {what}, which `uv auth login` drops or trims)"
+        raise UserError(f"{why}: use --store keyring, which keeps it as given.",
+                        in_wizard=f"{why}: choose the keyring as the store, which keeps it as given.")
 
 
 def _check_read_back(store, write: SecretWrite) -> None:

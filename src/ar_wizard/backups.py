@@ -305,8 +305,8 @@ def all_sets() -> list[BackupSet]:
     top = root()
     try:
         names = sorted((n for n in os.listdir(top) if _ID.match(n)), reverse=True)
-    except FileNotFoundError:
-        return []
+    except (FileNotFoundError, NotADirectoryError):
+        return []  # no backups yet, or no state dir at all (another command explains why)
     except OSError as err:
         raise UserError(f"{top} cannot be read ({err.strerror}): fix its permissions and run again.") from None
     sets = []

@@ -485,7 +485,9 @@ def _doctor(args) -> int:
         print(doctor.render(report, verbose=args.verbose), end="")
     if not args.fix:
         return EXIT_OK if report.healthy else EXIT_VALIDATION
-    fixable = [c for c in report.findings if c.fixer is not None]
+    # Failures first, as they are shown: a fix that moves a secret out of a URL runs before one that
+    # rewrites that URL, and the later one is planned from what the earlier one left.
+    fixable = sorted((c for c in report.findings if c.fixer is not None), key=lambda c: doctor.VERDICTS.index(c.verdict))
     if not fixable:
         print("No finding has a fix ar-wizard can apply; follow the fixes above.", file=sys.stderr)
         return EXIT_OK if report.healthy else EXIT_VALIDATION

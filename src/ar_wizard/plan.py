@@ -156,6 +156,11 @@ def read_bytes(path: Path) -> bytes | None:
         return None
     except IsADirectoryError:
         raise UserError(f"{path} is a directory, not a file: move it aside and run again.") from None
+    except NotADirectoryError:
+        raise UserError(
+            f"{path} cannot be read: a file stands where a directory belongs in its path; move that file aside "
+            "and run again."
+        ) from None
     except PermissionError:
         raise UserError(f"{path} cannot be read (permission denied): fix its permissions and run again.") from None
 

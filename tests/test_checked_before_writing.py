@@ -1,0 +1,109 @@
+"""Everything a change needs is checked before its first write: URLs, snippet files, each doctor fix.
+
+And the variable `--token-env` names stays in the wizard: no tool it runs sees it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PYPROJECT
+
+pytestmark = pytest.mark.integration
+
+
+def setup(home, url, *extra, store="env"):
+    return home.wizard("setup", "--index", "acme", "--url", url, "--username", "me", "--password-stdin",
+                       "--store", store, "--no-validate", "--yes", *extra, input="s3cret-value\n")
+
+
+@pytest.mark.parametrize("url, words", [
+    ("https://x.example:99999/simple/", "port must be a number from 1 to 65535"),
+    ("https://x.example:abc/simple/", "port must be a number from 1 to 65535"),
+    ("https://[fe80::1%eth0]/simple/", "zone"),
+    ("https://x exa.example/simple/", "contains a space"),
+    ("https://x.example/sim\nple/", "contains a line break"),
+    ("https://x.example/sim\tple/", "control character"),
+    ("https://bücher.example/simple/", "'xn--bcher-kva.example'"),
+    ("https://under$core.example/simple/", "may only hold letters, digits"),
+])
+def test_an_index_url_that_cannot_work_is_one_sentence_naming_the_flag_and_nothing_is_written(home, url, words):
+    before = home.files()
+    result = setup(home, url)
+    assert result.returncode == 2, result.stdout + result.stderr
+    said = result.stderr.strip()
+    assert len(said.splitlines()) == 1 and "Traceback" not in said
+    assert said.startswith("error: --url") and words in said, said
+    assert home.files() == before
+
+
+def test_a_snippet_file_that_may_not_be_written_stops_setup_before_any_write(home):
+    workflow = home.project / ".github" / "workflows" / "private-index.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("# the team's own workflow\n")
+    before = home.files()
+
+    result = setup(home, "https://registry.example/simple/", "--emit", "github-actions", "--write-snippets")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "already exists with other content" in result.stderr
+    assert home.files() == before
+    assert home.wizard("undo", "--list").stdout == "No backups yet.\n"
+
+
+def test_snippet_files_are_written_and_undone_with_the_setup(home):
+    result = setup(home, "https://registry.example/simple/", "--emit", "dockerfile", "--write-snippets")
+    assert result.returncode == 0, result.stderr
+    snippet = home.project / "Dockerfile.private-index"
+    assert snippet.exists()
+    assert "wrote   ~/work/demo/Dockerfile.private-index" in result.stdout
+
+    undone = home.wizard("undo", "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert not snippet.exists() and not (home.project / ".env").exists()
+
+
+def test_doctor_fix_plans_each_fix_from_the_files_the_fix_before_left(home, private_index, account):
+    # A password in the URL, and the URL lacks /simple/: the second fix must not undo the first.
+    user, password = account
+    bare = private_index.simple_url.replace("/simple/", "/")
+    url = bare.replace("http://", f"http://{user}:{password}@")
+    pyproject = home.project / "pyproject.toml"
+    pyproject.write_text(PYPROJECT + f'\n[[tool.uv.index]]\nname = "acme"\nurl = "{url}"\n')
+
+    result = home.wizard("doctor", "--fix", "--yes", "--offline")
+
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    text = pyproject.read_text()
+    assert password not in text, "the credential move was not lost"
+    assert private_index.simple_url.replace("http://", f"http://{user}@") in text, "and /simple/ was added to it"
+    assert result.stderr.count("Fix for") == 2, result.stderr
+    assert home.uv("auth", "token", private_index.simple_url, "--username", user).stdout.strip() == password, (
+        result.stdout + result.stderr)
+    assert home.wizard("undo", "--list").stdout.count("doctor fix") == 2, "each fix is its own backup"
+
+
+SPY = """#!/bin/sh
+env > "{log}.$$"
+exec "{real}" "$@"
+"""
+
+
+def test_the_token_env_variable_never_reaches_a_tool_the_wizard_runs(home, tmp_path):
+    import shutil
+
+    log = tmp_path / "env"
+    spy_dir = tmp_path / "spy"
+    spy_dir.mkdir()
+    (spy_dir / "uv").write_text(SPY.format(log=log, real=shutil.which("uv", path=home.env["PATH"])))
+    (spy_dir / "uv").chmod(0o755)
+    home.put_first_on_path(spy_dir)
+
+    result = home.wizard("setup", "--index", "acme", "--url", "https://registry.example/simple/",
+                         "--username", "me", "--token-env", "MY_REGISTRY_TOKEN", "--store", "uv",
+                         "--no-validate", "--yes", env={"MY_REGISTRY_TOKEN": "tok-from-env-1234"})
+
+    assert result.returncode == 0, result.stderr
+    seen = [p.read_text() for p in tmp_path.glob("env.*")]
+    assert seen, "uv was run"
+    assert not any("MY_REGISTRY_TOKEN" in env or "tok-from-env-1234" in env for env in seen)
