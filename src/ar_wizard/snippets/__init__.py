@@ -6,15 +6,15 @@ for the variables), so a snippet cannot disagree with what was written. No
 secret is ever read here: a snippet names where the secret comes from (a CI
 secret, an OIDC exchange, a BuildKit secret mount), never what it is.
 
-This module is the public face (``KINDS``, ``Snippet``, ``snippet``,
-``file_change``) and the actions and images the outputs pin. ``index`` holds
-what every output knows about the index; ``github_actions``, ``dockerfile`` and
-``gitlab_ci`` hold one output each, imported only when a snippet is asked for.
+This module is the public face (``KINDS``, ``snippet``, ``file_change``).
+``index`` holds what every output knows about the index and the ``Snippet`` each
+returns, ``pins`` the actions and images they pin; ``github_actions``,
+``dockerfile`` and ``gitlab_ci`` hold one output each. The outputs import from
+those two modules, never from this one, so nothing here is imported in a cycle.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,35 +22,15 @@ from ..errors import UserError
 
 if TYPE_CHECKING:
     from ..model import Draft, FileChange
+    from .index import Snippet
 
 KINDS = ("github-actions", "dockerfile", "gitlab-ci")
-
-# Pinned in one place so they are bumped together. setup-uv publishes no
-# moving major tag since v8, so it takes a full version.
-CHECKOUT = "actions/checkout@v5"
-SETUP_UV = "astral-sh/setup-uv@v8.1.0"
-GOOGLE_AUTH = "google-github-actions/auth@v3"
-AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v6"
-PYTHON_IMAGE = "python:3.12-slim"
-UV_IMAGE = "ghcr.io/astral-sh/uv:latest"
-UV_PYTHON_IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm-slim"
-SECRETS_DIR = "/run/secrets"
-GCP_CREDENTIALS_ID = "gcp_credentials"
-# Where `gcloud auth application-default login` writes the laptop's Google credentials.
-ADC_FILE = "$HOME/.config/gcloud/application_default_credentials.json"
-
-
-@dataclass(frozen=True)
-class Snippet:
-    kind: str
-    filename: str  # where it would go, relative to the project
-    language: str  # for highlighting: "yaml" or "dockerfile"
-    text: str
-    notes: tuple[str, ...] = ()
 
 
 def snippet(draft: Draft, kind: str) -> Snippet:
     """The ``kind`` snippet (one of ``KINDS``) for the draft's index."""
+    # Start-up: cli.py imports this package for KINDS (the --emit choices); the outputs,
+    # and through IndexFacts the plan and the providers, load only when a snippet is asked for.
     from . import dockerfile, github_actions, gitlab_ci
     from .index import IndexFacts
 
@@ -66,6 +46,7 @@ def snippet(draft: Draft, kind: str) -> Snippet:
 
 def file_change(snip: Snippet, project_dir: Path) -> FileChange:
     """The change that writes ``snip`` to its suggested path; refuses to replace a different file."""
+    # Start-up, as above: the model, paths and plan are loaded only to write a snippet.
     from ..model import FileChange
     from ..paths import shown
     from ..plan import read_bytes

@@ -10,8 +10,8 @@ import json
 import re
 import shlex
 
-from . import ADC_FILE, GCP_CREDENTIALS_ID, PYTHON_IMAGE, SECRETS_DIR, UV_IMAGE, Snippet
-from .index import IndexFacts, join_lines, token_instead_note
+from .index import IndexFacts, Snippet, join_lines, token_instead_note
+from .pins import ADC_FILE, GCP_CREDENTIALS_ID, PYTHON_IMAGE, SECRETS_DIR, UV_IMAGE
 
 
 def build(ix: IndexFacts) -> Snippet:

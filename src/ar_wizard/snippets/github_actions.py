@@ -6,8 +6,8 @@ key is stored in GitHub; every other index reads repository secrets.
 
 from __future__ import annotations
 
-from . import AWS_CREDENTIALS, CHECKOUT, GOOGLE_AUTH, SETUP_UV, Snippet
-from .index import IndexFacts, join_lines, token_instead_note, yaml_scalar
+from .index import IndexFacts, Snippet, join_lines, token_instead_note, yaml_scalar
+from .pins import AWS_CREDENTIALS, CHECKOUT, GOOGLE_AUTH, SETUP_UV
 
 
 def build(ix: IndexFacts) -> Snippet:

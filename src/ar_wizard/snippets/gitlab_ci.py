@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from . import UV_PYTHON_IMAGE, Snippet
-from .index import IndexFacts, join_lines, token_instead_note, yaml_scalar
+from .index import IndexFacts, Snippet, join_lines, token_instead_note, yaml_scalar
+from .pins import UV_PYTHON_IMAGE
 
 
 def build(ix: IndexFacts) -> Snippet:

@@ -1,4 +1,5 @@
-"""What every snippet needs to know about the index, and the text helpers all three outputs share.
+"""What every snippet needs to know about the index, the ``Snippet`` each output returns, and the
+text helpers all three outputs share.
 
 ``IndexFacts`` is read once from the draft through the same functions the config
 files are written with (``plan.resolve``, ``naming.index_env_var``), so no output
@@ -14,10 +15,26 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# This module loads only when a snippet is asked for (``snippets.snippet``), so the plan and
+# the providers are imported at the top here without costing any command's start-up.
+from .. import paths, providers
 from ..naming import check_index_name, index_env_var
+from ..plan import resolve
+from ..providers.aws import token_command
+from ..providers.gcp import TOKEN_USERNAME
+from ..providers.presets import recognise
 
 if TYPE_CHECKING:
     from ..model import Draft
+
+
+@dataclass(frozen=True)
+class Snippet:
+    kind: str
+    filename: str  # where it would go, relative to the project
+    language: str  # for highlighting: "yaml" or "dockerfile"
+    text: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,10 +56,6 @@ class IndexFacts:
 
     @classmethod
     def of(cls, draft: Draft) -> IndexFacts:
-        from .. import paths, providers
-        from ..plan import resolve
-        from ..providers.presets import recognise
-
         check_index_name(draft.index_name)
         r = resolve(draft, need_secret=False)
         # The fields as the URL spells them (checked and normalised), else as typed.
@@ -88,8 +101,6 @@ class IndexFacts:
     @property
     def gcp_username(self) -> str:
         # In CI the credential is an access token, whatever the laptop used.
-        from ..providers.gcp import TOKEN_USERNAME
-
         return TOKEN_USERNAME
 
     def publish_command(self) -> str:
@@ -98,8 +109,6 @@ class IndexFacts:
         return f"uv publish --publish-url {shlex.quote(self.upload_url)}"
 
     def aws_token_command(self) -> str:
-        from ..providers.aws import token_command
-
         f = self.fields
         return token_command(f.get("domain", "DOMAIN"), f.get("domain_owner", "OWNER"), f.get("region", "REGION"))
 
