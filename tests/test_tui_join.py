@@ -31,7 +31,7 @@ async def start_joining(pilot) -> str:
     await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
     await pilot.pause()
     shown = str(pilot.app.screen.query_one("#findings").render()) + str(pilot.app.screen.query_one("#choice").render())
-    await pilot.press("a")
+    await pilot.press("enter")  # the first choice when an index lacks credentials here
     await at_step(pilot, Step.AUTH)
     return shown
 
@@ -68,7 +68,7 @@ def test_joining_a_generic_index_stores_only_the_secret_and_uv_add_works(home, p
         return app, start, steps, files
 
     app, start, steps, files = run(flow())
-    assert "no credentials on this machine" in start and "Add my credentials for 'acme'" in start
+    assert "no credentials on this machine" in start and "▸ Add my credentials for 'acme'  Enter or A" in start
     assert "step 2 of 8" in steps  # Start, Auth, Credentials, Targets, Validate, Preview, Apply, Done
     assert files == [str(home.root / ".netrc")]
     assert (home.project / "pyproject.toml").read_bytes() == pyproject

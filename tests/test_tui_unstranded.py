@@ -323,7 +323,7 @@ def test_a_keyring_missing_from_path_is_said_on_targets_with_an_install_button(h
             return ready, button.display, str(button.label), pilot.app.screen.STEP, pilot.app.focused.id
 
     ready, shown, label, step, focused = run(flow())
-    assert "keyring is not on PATH" in ready and "--store" not in ready
+    assert "keyring is not on your PATH" in ready and "--store" not in ready
     assert shown and "Install keyring" in label
     assert step == Step.TARGETS and focused == "store"
 

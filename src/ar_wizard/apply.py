@@ -26,6 +26,7 @@ from .errors import ApplyFailed, UserError
 from .fileio import TEMP_SUFFIX, crash_point, read, write_atomically
 from .model import FileChange, Plan, Secret, SecretWrite, mask, sha256
 from .paths import shown
+from .stores import put_secret, store_module
 
 __all__ = ["ApplyResult", "BackupInfo", "apply", "list_backups", "run_transaction", "undo", "write_atomically"]
 
@@ -298,19 +299,6 @@ def _mode_for(change: FileChange, real: Path, current: bytes | None) -> int:
     return 0o666 & ~umask
 
 
-def store_module(name: str):
-    from .credentials import keyring_cli, uv_store
-
-    return {"uv": uv_store, "keyring": keyring_cli}[name]
-
-
-def put_secret(store, service: str, username: str, secret: Secret | None) -> None:
-    if secret is None:
-        store.delete(service, username)
-    else:
-        store.write(service, username, secret)
-
-
 @contextmanager
 def _interrupts_deferred():
     """Ctrl-C during the transaction takes effect once it is whole."""
@@ -390,10 +378,9 @@ def undo(backup_id: str | None = None) -> ApplyResult:
         old = Secret(backup.read_copy(entry.copy).decode()) if entry.copy else None
         writes.append(SecretWrite(entry.store, entry.service, entry.username, old))
 
-    result = run_transaction(changes, writes, label=f"undo {backup_id}", undoes=backup_id)
-    backup.manifest["undone_by"] = result.backup_id or "nothing-to-do"
-    backup.save()
-    return result
+    # The undo set names what it undid (``undoes``): that is what marks this one undone, so the
+    # set undone is never written again.
+    return run_transaction(changes, writes, label=f"undo {backup_id}", undoes=backup_id)
 
 
 def latest_undoable() -> str | None:

@@ -60,14 +60,21 @@ def _plugin(draft: Draft, package: str, backend: str) -> Readiness:
 def _keyring() -> Readiness:
     from .credentials import keyring_setup
     from .credentials.process import run
+    from .userpath import which
 
     problems = [f for f in keyring_setup.check(None, "", "") if not f.ok]
     if problems:
         first = problems[0]
-        installable = bool(first.fix and first.fix.startswith("uv tool install"))
-        return Readiness(False, first.message, "" if installable else None)
-    from .userpath import which
-
+        if first.fix and first.fix.startswith("uv tool install"):
+            if which("keyring") is None:
+                return Readiness(
+                    False,
+                    "keyring is not on your PATH, so uv and pip cannot read a secret kept in the keyring: "
+                    "install it with the button below, or choose another store.",
+                    "",
+                )
+            return Readiness(False, first.message, "")
+        return Readiness(False, first.message)
     keyring = which("keyring")
     assert keyring is not None  # the check above found it
     result = run([keyring, "get", *_PROBE])

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, RadioButton, Static
 
 from ..errors import UserError
 
@@ -48,6 +48,14 @@ class Tick(Checkbox):
     @property
     def BUTTON_INNER(self) -> str:  # noqa: N802 - ToggleButton's name for the glyph
         return "✓" if self.value else " "
+
+
+class Choice(RadioButton):
+    """A radio button whose state shows in its glyph, not only in its colour."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - ToggleButton's name for the glyph
+        return "●" if self.value else " "
 
 
 class SecretInput(Input):

@@ -11,7 +11,7 @@ from ... import providers
 from ...flow import Step
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Field, example
+from ..fields import Choice, Field, example
 
 AUTH_TEXT = {
     "token": ("A token or password I have", "typed once, kept in the store you choose next"),
@@ -40,7 +40,7 @@ class AuthScreen(StepScreen):
         with RadioSet(id="auth"):
             for method in self.provider.auth_methods:
                 title, why = AUTH_TEXT[method]
-                yield RadioButton(f"{title} — {why}", id=method)
+                yield Choice(f"{title} — {why}", id=method)
         yield Field(
             "Username",
             Input(placeholder=example("deploy-bot"), id="username"),

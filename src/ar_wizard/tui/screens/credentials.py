@@ -7,14 +7,14 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from ... import providers
 from ...flow import Step
 from ...model import Secret
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import CoreCheck, Field, SecretInput
+from ..fields import Choice, CoreCheck, Field, SecretInput
 
 MINT_SOURCES = {
     "adc": "Application Default Credentials (gcloud auth application-default login)",
@@ -61,7 +61,7 @@ class CredentialsScreen(StepScreen):
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
             with RadioSet(id="mint-source"):
                 for source, text in MINT_SOURCES.items():
-                    yield RadioButton(text, id=f"mint-{source}", value=source == default)
+                    yield Choice(text, id=f"mint-{source}", value=source == default)
         elif can_mint:
             yield Static(
                 "Mint a token (≤ 12 h) with `aws codeartifact get-authorization-token` and your AWS login",

@@ -7,14 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from ...errors import UserError
 from ...flow import Step
 from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Field
+from ..fields import Choice, Field
 
 SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile", "gitlab-ci": "GitLab CI"}
 
@@ -43,7 +43,7 @@ class DoneScreen(StepScreen):
         )
         with RadioSet(id="snippet-kind"):
             for kind, title in SNIPPET_TITLES.items():
-                yield RadioButton(title, id=f"kind-{kind}", value=kind == "github-actions")
+                yield Choice(title, id=f"kind-{kind}", value=kind == "github-actions")
         yield Static("", id="snippet-file", classes="field-label")
         yield Static("", id="snippet", classes="snippet")
         yield Static("", id="snippet-notes", classes="field-help")

@@ -9,6 +9,7 @@ from textual.widgets import RadioButton, RadioSet, Static
 from ... import providers
 from ...flow import Step
 from ..base import StepScreen
+from ..fields import Choice
 
 
 class ProviderScreen(StepScreen):
@@ -20,7 +21,7 @@ class ProviderScreen(StepScreen):
         self._providers = providers.available()
         with RadioSet(id="provider"):
             for p in self._providers:
-                yield RadioButton(p.title, id=p.key)
+                yield Choice(p.title, id=p.key)
         for p in self._providers:
             yield Static(f"[b]{escape(p.title)}[/]: {escape(p.blurb)}", classes="choice-help")
 

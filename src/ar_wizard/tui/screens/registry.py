@@ -9,7 +9,7 @@ from ... import providers
 from ...flow import Step
 from ...naming import check_index_name, env_var_stem
 from ..base import StepScreen
-from ..fields import CoreCheck, Field, example
+from ..fields import Choice, CoreCheck, Field, example
 
 
 class RegistryScreen(StepScreen):
@@ -48,8 +48,8 @@ class RegistryScreen(StepScreen):
         )
         yield Static("Which configuration should get it?", classes="section")
         with RadioSet(id="scope"):
-            yield RadioButton("This project: pyproject.toml (or its uv.toml)", id="project")
-            yield RadioButton("Every project of mine: ~/.config/uv/uv.toml, also seen by uvx and uv tool", id="user")
+            yield Choice("This project: pyproject.toml (or its uv.toml)", id="project")
+            yield Choice("Every project of mine: ~/.config/uv/uv.toml, also seen by uvx and uv tool", id="user")
 
     def _existing_names(self) -> list[str]:
         findings = self.wizard.findings

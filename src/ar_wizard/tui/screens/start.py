@@ -30,7 +30,7 @@ class StartScreen(StepScreen):
     HEADING = "Connect uv to a private package index"
     HELP = "Nothing is written until you have seen every change; each write is backed up."
     BINDINGS = [
-        Binding("enter", "next", "Next", show=False),
+        Binding("enter", "first_choice", "Next", show=False),
         # Not in the footer: the choices above name their keys, and each footer key costs start-up time.
         Binding("r", "rotate", "Rotate", id="rotate", show=False, tooltip="Give an existing index a new secret"),
         Binding("d", "doctor", "Doctor", id="doctor", show=False, tooltip="Find out why an existing setup fails"),
@@ -124,10 +124,19 @@ class StartScreen(StepScreen):
         joinable = self._joinable()
         if joinable:
             which = f"'{escape(joinable[0])}'" if len(joinable) == 1 else "a configured index"
-            first, rest = CHOICES.split("\n", 1)
+            # The teammate who cloned a configured project: their credentials are the first choice.
+            _, rest = CHOICES.split("\n", 1)
             self.query_one("#choice", Static).update(
-                f"{first}\n  [@click=screen.join]Add my credentials for {which}[/]  [dim]A[/]\n{rest}"
+                f"[b]▸ [@click=screen.join]Add my credentials for {which}[/][/]  [dim]Enter or A[/]\n"
+                f"  [@click=screen.next]Set up a new index[/]  [dim]Ctrl+N[/]\n{rest}"
             )
+
+    def action_first_choice(self) -> None:
+        """Enter takes the choice marked ▸: adding my credentials where an index lacks them, else a new setup."""
+        if self._joinable():
+            self.action_join()
+        else:
+            self.action_next()
 
     # -- join: credentials for an index the project already names ------------------
 

@@ -11,7 +11,7 @@ from ...flow import Step
 from ...stores import STORE_TITLES, StoreRefused, check_store
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Tick
+from ..fields import Choice, Tick
 
 TOOLS = {
     "uv": "uv — uv add / lock / sync / pip",
@@ -33,7 +33,7 @@ class TargetsScreen(StepScreen):
         yield Static("Keep the secret in", classes="section", id="store-heading")
         with RadioSet(id="store"):
             for store, title in STORE_TITLES.items():
-                yield RadioButton(title, id=f"store-{store}")
+                yield Choice(title, id=f"store-{store}")
         yield Static("", id="store-check", classes="reason")
         yield Static("", id="store-ready", classes="reason")
         yield Button("Install keyring", id="install-keyring")
@@ -153,7 +153,8 @@ class TargetsScreen(StepScreen):
             box.update(f"✓ {escape(ready.message)}" if ready.message else "")
             box.set_classes("reason ok")
         else:
-            box.update(f"✗ {escape(ready.message)}\nChoose another store above, or fix it and choose again.")
+            other = "" if "another store" in ready.message else "\nOr choose another store above."
+            box.update(f"✗ {escape(ready.message)}{other}")
             box.set_classes("reason error")
         button = self.query_one("#install-keyring", Button)
         button.display = ready.install is not None
