@@ -237,3 +237,29 @@ def test_doctor_passes_devpis_upload_url_and_flags_its_simple_page_and_a_404(hom
     (missing,) = publish_url_checks(home)
     assert missing["verdict"] == "warn" and "answers 404" in missing["message"]
     assert devpi_server.packages() == packages  # nothing was uploaded to find out
+
+
+def credentials_accepted(home) -> dict:
+    import json
+
+    result = home.wizard("doctor", "--json")
+    (check,) = [c for c in json.loads(result.stdout)["checks"] if c["id"] == "credentials-accepted"]
+    return check
+
+
+def test_doctor_fails_a_server_that_never_asks_until_the_index_sends_credentials_unasked(
+    home, sign_in_redirect_index
+):
+    sign_in_redirect_index.set_password("signer", "signer-pw")
+    assert setup(home, sign_in_redirect_index, "signer", "signer-pw", "--no-validate", store="netrc").returncode == 0
+
+    check = credentials_accepted(home)
+    assert check["verdict"] == "fail" and "never asks" in check["message"]
+    assert 'authenticate = "always"' in check["fix"]
+
+    pyproject = home.project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        f'url = "{sign_in_redirect_index.simple_url}"',
+        f'url = "{sign_in_redirect_index.simple_url}"\nauthenticate = "always"'))
+    assert credentials_accepted(home)["verdict"] == "ok"
+    assert home.uv("add", PACKAGE).returncode == 0

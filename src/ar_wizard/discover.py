@@ -31,6 +31,7 @@ class FoundIndex:
     keyring_provider: str | None = None  # the setting the tool reads beside this index
     embedded: Secret | None = None  # a password written into the URL itself
     pip_only: bool = False  # from [tool.uv.pip], which `uv lock` and `uv sync` ignore
+    authenticate: str = ""  # the index's `authenticate` setting ("always": credentials sent unasked)
 
     @property
     def username(self) -> str:
@@ -145,7 +146,8 @@ def _uv_indexes(found: Findings, project_dir: Path) -> None:
             url, embedded = split_password(str(entry.get("url", "")))
             publish, _ = split_password(str(entry.get("publish-url", "")))
             found.indexes.append(
-                FoundIndex(str(entry.get("name", "?")), url, path, "uv", scope, publish, keyring, embedded)
+                FoundIndex(str(entry.get("name", "?")), url, path, "uv", scope, publish, keyring, embedded,
+                           authenticate=str(entry.get("authenticate", "")))
             )
         for raw in pip_urls:
             url, embedded = split_password(raw)

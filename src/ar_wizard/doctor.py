@@ -777,6 +777,12 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     provider = providers.get(index.provider)
     verdict = check_index(index.plain_url, username, secret, explain=lambda status: provider.explain_status(
         status, url=index.plain_url, username=username, publish=bool(index.publish_url)))
+    if verdict.ok and verdict.unasked and index.authenticate != "always" and not index.pip_only:
+        # The probe sent the credential unasked; uv waits for a 401 this server never sends.
+        return Check("credentials-accepted", "fail",
+                     f"{index.name!r} accepts the credential from {where}, but the server never asks for it (no 401), "
+                     "and uv sends stored credentials only when asked: uv gets a sign-in page or nothing.",
+                     index.name, fix=f'Add authenticate = "always" to the index {index.name!r} in {paths.shown(index.source)}.')
     if verdict.ok:
         return Check("credentials-accepted", "ok", f"{index.name!r} accepts the credential from {where}.", index.name)
     rejected = verdict.status in (401, 403) or (verdict.status == 404 and index.provider == "aws")

@@ -297,7 +297,7 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
         elif change.path == paths.netrc():
             found = netrc_file.lookup(content, urlsplit(r.simple_url).hostname or "", path=change.path)
             got = found[1] if found else None
-        elif change.path == paths.pypirc():
+        elif change.path == paths.pypirc() and draft.store == "file":  # .pypirc is 0600 but holds only a username otherwise
             got = pypirc.repositories(content, path=change.path).get(draft.index_name, {}).get("password")
         elif change.path == paths.pip_conf():
             got = _inline_password(content, r)
