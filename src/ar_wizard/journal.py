@@ -19,6 +19,9 @@ from pathlib import Path
 from . import paths
 from .errors import UserError
 from .fileio import TEMP_SUFFIX, fsync_dir, read, remove_stray_temps, write_atomically
+from .model import Secret, sha256
+from .paths import shown
+from .stores import put_secret, store_module
 
 LOCK_TIMEOUT = 30
 _NOTHING_WRITTEN = "An earlier ar-wizard change was interrupted before it wrote anything; its temp files were removed."
@@ -97,7 +100,10 @@ def recover_locked(state: Path) -> str | None:
     try:
         backup = backups.BackupSet.load(backup_id)
     except UserError as err:
-        raise UserError(f"An interrupted ar-wizard change cannot be rolled back: {err}") from None
+        raise UserError(
+            f"An interrupted ar-wizard change cannot be rolled back ({str(err).rstrip('.')}); once the files "
+            f"are as you want them, delete {_journal(state)} to go on."
+        ) from None
     if backup.status != "pending":
         end(state)  # killed after the set was whole, before the journal went
         return None
@@ -125,10 +131,6 @@ def recover_locked(state: Path) -> str | None:
 
 def roll_back(backup) -> tuple[list[str], int, list[str], list[str], int]:
     """Undo a pending set in reverse: secrets (written last) first, then files, newest first."""
-    from .apply import put_secret, store_module
-    from .model import Secret, sha256
-    from .paths import shown
-
     put_back, edited, failed = [], [], []
     secrets = temps = 0
     for entry in reversed(backup.secret_entries()):
