@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import paths
+from .fileio import write_atomically
 
 #: A token with less than this left is worth rotating now, before a build fails halfway.
 SOON = timedelta(minutes=30)
@@ -79,8 +80,6 @@ def record(url: str, draft, minted) -> None:
     """Remember when the token minted for ``url`` expires (a ``MintedToken``; nothing if unknown)."""
     if minted.expires_at is None:
         return
-    from .apply import write_atomically
-
     data = _load()
     data[url] = {
         "index": draft.index_name,
@@ -100,8 +99,6 @@ def forget(url: str) -> None:
     """The secret for ``url`` was replaced by one ar-wizard did not mint: its expiry is unknown."""
     data = _load()
     if data.pop(url, None) is not None:
-        from .apply import write_atomically
-
         write_atomically(_file(), (json.dumps(data, indent=2) + "\n").encode(), 0o600)
 
 

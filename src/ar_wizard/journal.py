@@ -113,7 +113,7 @@ def recover_locked(state: Path) -> str | None:
         backup.save()
         raise UserError(
             f"ar-wizard was interrupted during {backup.manifest['label']!r} and {', '.join(failed)} could not be "
-            f"put back yet: fix that and run ar-wizard again (it retries), or see `ar-wizard undo --list`."
+            f"put back yet: fix that and run ar-wizard again, which retries (`ar-wizard undo --list` shows the set)."
         )
     backup.save(status="rolled-back")
     end(state)
@@ -138,8 +138,9 @@ def roll_back(backup) -> tuple[list[str], int, list[str], list[str], int]:
         try:
             put_secret(store_module(entry.store), entry.service, entry.username, old)
             secrets += 1
-        except (UserError, OSError):
-            failed.append(f"the secret for {entry.service}")
+        except (UserError, OSError) as err:
+            why = str(err).split(":")[0] if isinstance(err, UserError) else err.strerror
+            failed.append(f"the secret for {entry.service} ({why})")
     for entry in reversed(backup.file_entries()):
         temps += remove_stray_temps(entry.path)
         try:

@@ -12,6 +12,7 @@ from . import paths
 from .discover import Credential, FoundIndex, credentials_for, discover, username_for
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
+from .urls import with_userinfo
 
 #: Stores a rotation can write; the others are reported, not touched.
 ROTATABLE = ("uv", "keyring", "env", "netrc", "file")
@@ -192,7 +193,6 @@ def plan_rotation(draft: Draft) -> Plan:
 
 
 def _file_edit(cred: Credential, new: str, draft: Draft):
-    from .plan import with_userinfo
     from .targets import env_file, netrc_file, pip_conf, pypirc
 
     path = cred.path

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .model import Secret
 
 STORE_TITLES = {
     "uv": "uv's credential store (uv auth login)",
@@ -60,3 +65,19 @@ def check_store(store: str, targets: tuple[str, ...], publish: bool) -> None:
             reason = _WHY_NOT.get((store, tool), f"{tool} cannot read {STORE_TITLES[store]}")
             alternative = next((s for s in _PREFERENCE if READERS[s].issuperset(tools)), None)
             raise StoreRefused(store, targets, reason, tools, alternative)
+
+
+def store_module(name: str):
+    """The module that reads, writes and deletes secrets in store ``name`` ("uv" or "keyring")."""
+    # Start-up: only a transaction and its recovery write secrets; the checks above never load the CLIs.
+    from .credentials import keyring_cli, uv_store
+
+    return {"uv": uv_store, "keyring": keyring_cli}[name]
+
+
+def put_secret(store, service: str, username: str, secret: Secret | None) -> None:
+    """Write ``secret`` for ``service`` and ``username``; None deletes what is there (an undo's old value)."""
+    if secret is None:
+        store.delete(service, username)
+    else:
+        store.write(service, username, secret)
