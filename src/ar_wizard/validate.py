@@ -194,7 +194,7 @@ def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _
             except urllib.error.HTTPError as err:
                 response = err
             with response:
-                status = response.status if hasattr(response, "status") and response.status else response.code
+                status = response.getcode()
                 headers = response.headers
                 body = response.read(read) if read else b""
         except urllib.error.URLError as err:
@@ -456,7 +456,7 @@ def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | 
     uv = userpath.which("uv")
     if uv is None:
         return verdict
-    from .plan import with_userinfo
+    from .urls import with_userinfo
 
     project = verdict.projects[0]
     started = clock()
