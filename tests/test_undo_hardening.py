@@ -9,8 +9,9 @@ import shutil
 import pytest
 
 from ar_wizard import apply as transaction
-from ar_wizard import backups, paths
-from ar_wizard.model import FileChange
+from ar_wizard import backups, journal, paths
+from ar_wizard.fileio import write_atomically
+from ar_wizard.model import Secret, SecretWrite
 
 pytestmark = pytest.mark.integration
 
@@ -154,32 +155,33 @@ def test_older_than_alone_is_a_usage_error(home):
     assert_refused(home.wizard("undo", "--older-than", "3"), "--purge")
 
 
-def test_an_interrupted_set_is_listed_until_it_can_be_recovered(home, monkeypatch):
+def test_an_interrupted_set_is_listed_until_it_can_be_recovered(home, keyring_bin):
     pyproject = home.project / "pyproject.toml"
     before = pyproject.read_bytes()
-    change = FileChange(path=pyproject, before=before, after=before + b"# new\n")
-    # A change cut short: journal and manifest written, the file replaced, no "complete".
+    after = before + b"# new\n"
+    # A change cut short: the journal names it, pyproject.toml is replaced, a keyring secret was
+    # being stored, and the keyring is not on PATH, so the secret cannot be put back yet.
     state = paths.state_dir()
     state.mkdir(parents=True)
     backup = backups.BackupSet.create(backups.new_id(), "setup acme")
-    from ar_wizard import journal
-    from ar_wizard.fileio import write_atomically
-
     journal.begin(state, backup.id)
-    backup.add_file(pyproject, pyproject, before, change.after, 0o644, holds_secret=False)
+    backup.add_file(pyproject, pyproject, before, after, 0o644, holds_secret=False)
+    backup.add_secret(SecretWrite("keyring", URL, "me", Secret("new")), None)
     backup.save()
-    write_atomically(pyproject, change.after, 0o644)
-    os.chmod(state, 0o500)  # recovery cannot finish while the state dir is read-only
-    try:
-        listing = home.wizard("undo", "--list")
-    finally:
-        os.chmod(state, 0o700)
-    if os.geteuid() == 0:  # root writes read-only directories anyway: recovered at once
-        recovered = listing
-    else:
-        assert "(interrupted: rolled back when ar-wizard next runs)" in listing.stdout, listing.stderr
-        recovered = home.wizard("undo", "--list")
-    assert "was interrupted and has been rolled back" in recovered.stderr
-    assert "put back ~/work/demo/pyproject.toml" in recovered.stderr
+    write_atomically(pyproject, after, 0o644)
+
+    listing = home.wizard("undo", "--list")
+    assert listing.returncode == 0
+    assert "the secret for https://registry.example/simple/ (keyring is not on PATH, so uv and pip cannot ask it for credentials) could not be put back yet" in listing.stderr, listing.stderr
+    assert f"{backup.id}" in listing.stdout and "(interrupted: rolled back when ar-wizard next runs)" in listing.stdout
+    assert pyproject.read_bytes() == before, "the files were put back already"
+    refused = home.wizard("setup", "--index", "x", "--url", URL, "--username", "me", "--password-stdin",
+                          "--store", "env", "--no-validate", "--yes", input="s3cret-value\n")
+    assert refused.returncode == 2 and "could not be put back yet" in refused.stderr, "no new change on top of it"
+
+    home.put_first_on_path(keyring_bin)
+    recovered = home.wizard("undo", "--list")
+    assert "was interrupted and has been rolled back: restored 1 secret." in recovered.stderr, recovered.stderr
+    assert recovered.stdout == "No backups yet.\n"
     assert pyproject.read_bytes() == before
     assert transaction.list_backups() == []

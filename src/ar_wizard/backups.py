@@ -29,7 +29,7 @@ _SHA = re.compile(r"[0-9a-f]{64}\Z")
 STORES = ("uv", "keyring")
 
 # Files ar-wizard writes wherever a project lives (by name), and the tails of its snippet files.
-_PROJECT_NAMES = frozenset({"pyproject.toml", "uv.toml", ".env", ".gitignore"})
+_PROJECT_NAMES = frozenset({"pyproject.toml", "uv.toml", "uv.lock", ".env", ".gitignore", ".dockerignore"})
 _HOME_NAMES = frozenset({"pip.conf", "pip.ini", ".pypirc", ".netrc", "netrc"})
 _SNIPPET_TAILS = (".github/workflows/private-index.yml", ".gitlab/ci/private-index.yml", "Dockerfile.private-index")
 

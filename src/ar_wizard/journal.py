@@ -139,7 +139,7 @@ def roll_back(backup) -> tuple[list[str], int, list[str], list[str], int]:
             put_secret(store_module(entry.store), entry.service, entry.username, old)
             secrets += 1
         except (UserError, OSError) as err:
-            why = str(err).split(":")[0] if isinstance(err, UserError) else err.strerror
+            why = str(err).split(": ")[0] if isinstance(err, UserError) else err.strerror
             failed.append(f"the secret for {entry.service} ({why})")
     for entry in reversed(backup.file_entries()):
         temps += remove_stray_temps(entry.path)
