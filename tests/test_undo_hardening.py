@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import pytest
@@ -185,3 +184,12 @@ def test_an_interrupted_set_is_listed_until_it_can_be_recovered(home, keyring_bi
     assert recovered.stdout == "No backups yet.\n"
     assert pyproject.read_bytes() == before
     assert transaction.list_backups() == []
+
+
+def test_purge_deletes_a_damaged_set_too_since_it_may_hold_secrets(home):
+    backup_id = setup_env(home)
+    manifest_of(home, backup_id).write_text("{not json")
+    purged = home.wizard("undo", "--purge", "--yes")
+    assert purged.returncode == 0, purged.stderr
+    assert f"deleted  {backup_id}  (damaged)" in purged.stdout
+    assert not (paths.state_dir() / "backups" / backup_id).exists()

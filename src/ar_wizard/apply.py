@@ -393,7 +393,7 @@ def latest_undoable() -> str | None:
 def purge(older_than_days: float | None) -> list[BackupInfo]:
     """The sets ``purge_sets`` would delete: never the change in flight."""
     keep = {journal.in_flight()} - {None}
-    return [b.info() for b in backups.purge_candidates(older_than_days, keep=keep)]
+    return backups.purge_candidates(older_than_days, keep=keep)
 
 
 def purge_sets(ids: list[str]) -> None:
@@ -402,4 +402,4 @@ def purge_sets(ids: list[str]) -> None:
         live = journal.in_flight(state)
         for backup_id in ids:
             if backup_id != live:
-                backups.BackupSet.load(backup_id).discard()
+                backups.remove(backup_id)

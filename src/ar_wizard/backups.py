@@ -318,20 +318,39 @@ def all_sets() -> list[BackupSet]:
     return sets
 
 
-def purge_candidates(older_than_days: float | None, *, keep: set[str] = frozenset()) -> list[BackupSet]:
-    """The sets made more than ``older_than_days`` ago (all of them for ``None``), except ``keep``."""
+def purge_candidates(older_than_days: float | None, *, keep: set[str] = frozenset()) -> list[BackupInfo]:
+    """The sets made more than ``older_than_days`` ago (all of them for ``None``), except ``keep``.
+
+    A damaged set is purged too: it may still hold old secrets."""
     cutoff = None if older_than_days is None else time.time() - older_than_days * 86400
+    top = root()
+    try:
+        names = sorted((n for n in os.listdir(top) if _ID.match(n)), reverse=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
     out = []
-    for backup in all_sets():
-        if backup.id in keep:
+    for name in names:
+        if name in keep or (cutoff is not None and _made(name) > cutoff):
             continue
-        if cutoff is not None and _made(backup.id) > cutoff:
-            continue
-        out.append(backup)
+        try:
+            out.append(BackupSet.load(name).info())
+        except UserError:
+            out.append(BackupInfo(name, "", "(damaged)", [], [], None, status="damaged", holds_secrets=True))
     return out
+
+
+def remove(backup_id: str) -> None:
+    """Delete a set's directory, which must be a real directory right under the backups root."""
+    check_id(backup_id)
+    directory = root() / backup_id
+    if directory.is_dir() and not directory.is_symlink():
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _made(backup_id: str) -> float:
     import calendar
 
-    return calendar.timegm(time.strptime(backup_id[:15], "%Y%m%d-%H%M%S"))
+    try:
+        return calendar.timegm(time.strptime(backup_id[:15], "%Y%m%d-%H%M%S"))
+    except ValueError:
+        return 0.0  # not a real time: as old as can be
