@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ar_wizard import apply, validate
+from ar_wizard import backups, validate
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from private_index import PrivateIndex
@@ -87,7 +87,7 @@ def pinned(home, monkeypatch, tmp_path):
     bin_dir.mkdir()
     os.symlink(shutil.which("uv", path=home.env["PATH"]), bin_dir / "uv")
     monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setattr(apply, "new_backup_id", lambda: "20261121-120000-000000")
+    monkeypatch.setattr(backups, "new_id", lambda: "20261121-120000-000000")
     monkeypatch.setattr(validate, "clock", lambda: 0.0)
     return WizardApp(project_dir=home.project)
 
@@ -193,6 +193,25 @@ async def gcp_credentials(pilot):
     await at_step(pilot, Step.CREDENTIALS)
 
 
+async def targets_store_check(pilot):
+    """The keyring chosen on a machine whose PATH has no keyring: said here, with the fix."""
+    await targets(pilot)
+    await pilot.click("#store-keyring")
+    await wait_until(pilot, lambda: pilot.app.screen.query_one("#install-keyring").display, what="the store check")
+    await pilot.pause()
+
+
+async def apply_failed(pilot):
+    """pyproject.toml changed between the Preview and Apply: nothing is written, and Back leads to the Preview."""
+    await to_preview(pilot)
+    pyproject = pilot.app.draft.project_dir / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "# edited in another window\n")
+    await next_step(pilot)
+    await at_step(pilot, Step.APPLY)
+    await wait_until(pilot, lambda: pilot.app.rolled_back, what="the rollback")
+    await pilot.pause()
+
+
 SCREENS = {
     "01-start": start,
     "02-provider": provider,
@@ -208,6 +227,8 @@ SCREENS = {
     "12-quit": quit_confirmation,
     "13-gcp-registry": gcp_registry,
     "14-gcp-credentials": gcp_credentials,
+    "18-targets-store-check": targets_store_check,
+    "19-apply-failed": apply_failed,
 }
 
 
@@ -252,6 +273,35 @@ def set_up(pinned, home, fixed_index):
     return pinned
 
 
+async def join_start(pilot):
+    await at_step(pilot, Step.START)
+    await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
+    await pilot.pause()
+
+
+async def join_auth(pilot):
+    await join_start(pilot)
+    await pilot.press("a")
+    await at_step(pilot, Step.AUTH)
+    await pilot.pause()
+
+
+#: The teammate's first run: the project names "acme", this machine has no credentials for it.
+JOIN_SCREENS = {
+    "20-join-start": join_start,
+    "21-join-auth": join_auth,
+}
+
+
+@pytest.fixture
+def joining(pinned, home, fixed_index):
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1.0"\n\n'
+        f'[[tool.uv.index]]\nname = "acme"\nurl = "{fixed_index.simple_url}"\n'
+    )
+    return pinned
+
+
 @pytest.mark.parametrize("name", SCREENS)
 def test_each_screen_looks_as_it_did(name, snap_compare, pinned, port_shown_pinned):
     assert snap_compare(pinned, run_before=SCREENS[name], terminal_size=SIZE)
@@ -262,6 +312,11 @@ def test_each_second_run_screen_looks_as_it_did(name, snap_compare, set_up, port
     assert snap_compare(set_up, run_before=SET_UP_SCREENS[name], terminal_size=SIZE)
 
 
+@pytest.mark.parametrize("name", JOIN_SCREENS)
+def test_each_join_screen_looks_as_it_did(name, snap_compare, joining, port_shown_pinned):
+    assert snap_compare(joining, run_before=JOIN_SCREENS[name], terminal_size=SIZE)
+
+
 def test_the_readme_screenshots_are_the_snapshots():
     """`python scripts/screenshots.py` copies them after a deliberate UI change."""
     for name in SCREENS:
@@ -269,4 +324,7 @@ def test_the_readme_screenshots_are_the_snapshots():
         assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name
     for name in SET_UP_SCREENS:
         snapshot = SNAPSHOTS / f"test_each_second_run_screen_looks_as_it_did[{name}].raw"
+        assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name
+    for name in JOIN_SCREENS:
+        snapshot = SNAPSHOTS / f"test_each_join_screen_looks_as_it_did[{name}].raw"
         assert (SCREENSHOTS / f"{name}.svg").read_bytes() == snapshot.read_bytes(), name

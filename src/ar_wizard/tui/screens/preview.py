@@ -102,6 +102,13 @@ class PreviewScreen(StepScreen):
         )
         self.query_one("#intro", Static).update(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{help_text}[/]")
         self.refresh_nav()
+        if len(plan.file_changes) > 1:
+            self.refresh_bindings()  # ] Next file
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "file":  # only where there is another file to jump to
+            return self._plan is not None and len(self._plan.file_changes) > 1
+        return super().check_action(action, parameters)
 
     def action_file(self, step: int) -> None:
         """Jump to the next (or previous) file's diff, however long the one before it is."""

@@ -103,6 +103,12 @@ class ValidateScreen(StepScreen):
     def _show_skip(self, shown: bool) -> None:
         self.query_one("#skip-button").display = shown
         self.query_one("#skip-risk").display = shown
+        self.refresh_bindings()  # Ctrl+S only while there is something to skip
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip":
+            return bool(self.query("#skip-button")) and self.query_one("#skip-button").display
+        return super().check_action(action, parameters)
 
     def problem(self) -> str | None:
         if self.skipped:
