@@ -199,7 +199,7 @@ def _advice(err: OSError) -> str:
         errno.ENOTDIR: "a file stands where a directory belongs in its path; move that file aside and run again",
         errno.EEXIST: "a file stands where a directory belongs in its path; move that file aside and run again",
         errno.EISDIR: "it is a directory; move it aside and run again",
-    }.get(err.errno, "fix that and run again")
+    }.get(err.errno or 0, "fix that and run again")
 
 
 def _check_writable(shown_path: Path, real: Path) -> None:
@@ -374,9 +374,9 @@ def undo(backup_id: str | None = None) -> ApplyResult:
         changes.append(FileChange(path=entry.shown, before=current, after=original, mode=mode,
                                   holds_secret=entry.holds_secret))
     writes = []
-    for entry in backup.secret_entries():
-        old = Secret(backup.read_copy(entry.copy).decode()) if entry.copy else None
-        writes.append(SecretWrite(entry.store, entry.service, entry.username, old))
+    for secret in backup.secret_entries():
+        old = Secret(backup.read_copy(secret.copy).decode()) if secret.copy else None
+        writes.append(SecretWrite(secret.store, secret.service, secret.username, old))
 
     # The undo set names what it undid (``undoes``): that is what marks this one undone, so the
     # set undone is never written again.
@@ -392,8 +392,8 @@ def latest_undoable() -> str | None:
 
 def purge(older_than_days: float | None) -> list[BackupInfo]:
     """The sets ``purge_sets`` would delete: never the change in flight."""
-    keep = {journal.in_flight()} - {None}
-    return backups.purge_candidates(older_than_days, keep=keep)
+    live = journal.in_flight()
+    return backups.purge_candidates(older_than_days, keep={live} if live else set())
 
 
 def purge_sets(ids: list[str]) -> None:

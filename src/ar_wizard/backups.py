@@ -118,7 +118,7 @@ class BackupSet:
         top.mkdir(parents=True, exist_ok=True, mode=0o700)
         directory = top / backup_id
         directory.mkdir(mode=0o700)
-        manifest = {
+        manifest: dict[str, object] = {
             "id": backup_id,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "label": label,
@@ -318,7 +318,7 @@ def all_sets() -> list[BackupSet]:
     return sets
 
 
-def purge_candidates(older_than_days: float | None, *, keep: set[str] = frozenset()) -> list[BackupInfo]:
+def purge_candidates(older_than_days: float | None, *, keep: set[str] | frozenset[str] = frozenset()) -> list[BackupInfo]:
     """The sets made more than ``older_than_days`` ago (all of them for ``None``), except ``keep``.
 
     A damaged set is purged too: it may still hold old secrets."""

@@ -137,5 +137,5 @@ def describe_os_error(err: OSError) -> str:
         errno.ENOSPC: "the disk is full; free some space",
         errno.ENOTDIR: "a file stands where a directory belongs in its path; move that file aside",
         errno.EISDIR: "it is a directory; move it aside",
-    }.get(err.errno, "fix that")
+    }.get(err.errno or 0, "fix that")
     return f"{subject}: {err.strerror or err}; {advice} and run again (nothing was left half-written)."
