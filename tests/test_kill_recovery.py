@@ -183,3 +183,33 @@ def test_a_kill_while_a_slow_store_writes_the_secret_is_rolled_back(store, when,
     assert_as_before(home, store, files, stored, status, after.stderr)
     assert "rolled back" in after.stderr
     assert "restored 1 secret" in after.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["doctor", "--offline"],
+    ["rotate", "--index", "acme", "--dry-run"],
+    ["setup", "--index", "acme", "--url", "https://registry.example/simple/", "--username", "me", "--dry-run"],
+    ["undo", "--list"],
+    [],  # the wizard: it refuses without a terminal, after recovering
+], ids=["doctor", "rotate", "setup", "undo", "wizard"])
+def test_every_command_and_the_wizard_start_by_rolling_back_an_interrupted_change(home, argv):
+    from ar_wizard import backups, journal, paths
+    from ar_wizard.fileio import write_atomically
+
+    pyproject = home.project / "pyproject.toml"
+    before = pyproject.read_bytes()
+    state = paths.state_dir()
+    state.mkdir(parents=True)
+    backup = backups.BackupSet.create(backups.new_id(), "setup acme")
+    journal.begin(state, backup.id)
+    backup.add_file(pyproject, pyproject, before, before + b"# half\n", 0o644, holds_secret=False)
+    backup.save()
+    write_atomically(pyproject, before + b"# half\n", 0o644)
+    (home.project / ".pyproject.toml.a1b2c3d4.ar-wizard").write_bytes(b"half-written")
+
+    result = home.wizard(*argv, input="")
+
+    assert "note: An earlier ar-wizard 'setup acme' was interrupted and has been rolled back: put back " \
+           "~/work/demo/pyproject.toml; removed 1 temp file." in result.stderr, result.stderr
+    assert pyproject.read_bytes() == before
+    assert not list(home.project.glob("*.ar-wizard")) and not list(home.project.glob(".*.ar-wizard"))
