@@ -120,6 +120,7 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
         backup = backups.BackupSet.create(backup_id, label, undoes=undoes)
         backup.save()
     except OSError as err:
+        backups.remove(backup_id)
         journal.end(state)
         raise UserError(
             f"Could not make a backup in {shown(state / 'backups')} ({err.strerror}): {_advice(err)}."
@@ -129,9 +130,10 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
     try:
         for change, real, current in pending:
             mode = _mode_for(change, real, current)
-            with _naming(change.path):
+            with _naming(backup.dir):
                 backup.add_file(change.path, real, current, change.after, mode, holds_secret=change.holds_secret)
                 backup.save()
+            with _naming(change.path):
                 write_atomically(real, change.after, mode)
             restore_mode = backup.manifest["files"][-1]["mode"] or mode
             undo_steps.append(lambda real=real, current=current, m=restore_mode: write_atomically(real, current, m))
