@@ -213,3 +213,26 @@ def test_every_command_and_the_wizard_start_by_rolling_back_an_interrupted_chang
            "~/work/demo/pyproject.toml; removed 1 temp file." in result.stderr, result.stderr
     assert pyproject.read_bytes() == before
     assert not list(home.project.glob("*.ar-wizard")) and not list(home.project.glob(".*.ar-wizard"))
+
+
+def test_a_file_edited_after_the_kill_is_left_as_it_is_and_its_old_copy_kept(home):
+    from ar_wizard import backups, journal, paths
+    from ar_wizard.fileio import write_atomically
+
+    pyproject = home.project / "pyproject.toml"
+    before = pyproject.read_bytes()
+    state = paths.state_dir()
+    state.mkdir(parents=True)
+    backup = backups.BackupSet.create(backups.new_id(), "setup acme")
+    journal.begin(state, backup.id)
+    backup.add_file(pyproject, pyproject, before, before + b"# half\n", 0o644, holds_secret=False)
+    backup.save()
+    write_atomically(pyproject, before + b"# half\n", 0o644)
+    pyproject.write_bytes(b"# the user's own edit since\n")
+
+    result = home.wizard("undo", "--list")
+
+    assert "left ~/work/demo/pyproject.toml as edited since then" in result.stderr, result.stderr
+    assert pyproject.read_bytes() == b"# the user's own edit since\n"
+    assert (backup.dir / "file-0").read_bytes() == before
+    assert journal.in_flight(state) is None

@@ -108,23 +108,24 @@ def recover_locked(state: Path) -> str | None:
         end(state)  # killed after the set was whole, before the journal went
         return None
 
-    put_back, secrets, edited, failed, temps = roll_back(backup)
+    put_back, secrets, edited, failed, swept = roll_back(backup)
+    temps += swept
     if failed:
-        backup.save()
         raise UserError(
             f"ar-wizard was interrupted during {backup.manifest['label']!r} and {', '.join(failed)} could not be "
             f"put back yet: fix that and run ar-wizard again, which retries (`ar-wizard undo --list` shows the set)."
         )
     backup.save(status="rolled-back")
     end(state)
-    backup.discard()
+    if not edited:
+        backup.discard()
     done = [f"put back {_join(put_back)}"] if put_back else []
     if secrets:
         done.append(f"restored {secrets} secret{'s' if secrets != 1 else ''}")
     if temps:
         done.append(f"removed {temps} temp file{'s' if temps != 1 else ''}")
     if edited:
-        done.append(f"left {_join(edited)} as edited since (the old copies were in the backup)")
+        done.append(f"left {_join(edited)} as edited since then (the copies from before are in {backup.dir})")
     what = "; ".join(done) if done else "nothing had been written yet"
     return f"An earlier ar-wizard {backup.manifest['label']!r} was interrupted and has been rolled back: {what}."
 
