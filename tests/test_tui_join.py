@@ -179,3 +179,28 @@ def test_setup_without_url_for_an_index_nobody_configured_names_the_flag(home):
                          input="tok\n")
     assert result.returncode == 2
     assert "--url" in result.stderr
+
+
+def test_joining_a_plugin_index_whose_plugin_cannot_answer_here_offers_the_plugin(home):
+    text = (home.project / "pyproject.toml").read_text()
+    (home.project / "pyproject.toml").write_text(
+        text.replace("[tool.ruff]", '[tool.uv]\nkeyring-provider = "subprocess"\n\n[tool.ruff]')
+        + '\n[[tool.uv.index]]\nname = "gar"\nurl = "https://oauth2accesstoken@us-python.pkg.dev/acme-prod/py/simple/"\n'
+    )
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            start = await start_joining(pilot)
+            method = app.screen.query_one("#auth").pressed_button.id
+            await wait_until(pilot, lambda: "Checking" not in str(app.screen.query_one("#keyring-findings").render()),
+                             what="the plugin check")
+            findings = str(app.screen.query_one("#keyring-findings").render())
+            await next_step(pilot)
+            await at_step(pilot, Step.TARGETS)  # a plugin mints the token: there is no secret to type
+        return start, method, findings
+
+    start, method, findings = run(flow())
+    assert "its keyring plugin cannot answer here" in start and "Add my credentials for 'gar'" in start
+    assert method == "keyring"
+    assert "✗" in findings and "uv tool install keyring --with keyrings.google-artifactregistry-auth" in findings

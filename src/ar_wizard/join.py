@@ -24,10 +24,12 @@ class IndexStatus:
     places: tuple[str, ...]
     #: the config asks a keyring plugin, which mints a token on each request: nothing is stored
     plugin: bool
+    #: for a plugin index: what keeps the plugin from answering here ("" when it can)
+    plugin_problem: str = ""
 
     @property
     def needs_credentials(self) -> bool:
-        return not self.places and not self.plugin
+        return not self.places and (not self.plugin or bool(self.plugin_problem))
 
 
 def uses_plugin(index: FoundIndex) -> bool:
@@ -56,11 +58,17 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
     """Each configured uv index and where this machine holds its credentials.
 
     Runs ``uv auth token`` and ``keyring get`` per index: call it off the UI thread.
-    A plugin index is not asked (a plugin without cloud credentials takes seconds)."""
+    A plugin index is not asked for a token (a plugin without cloud credentials takes
+    seconds); only whether the user's keyring can load the plugin is checked."""
+    from . import providers
+    from .credentials import keyring_setup
+
     out = []
     for index in joinable(findings):
         if uses_plugin(index):
-            out.append(IndexStatus(index, (), True))
+            package, backend = providers.get(index.provider).keyring_plugin or ("", "")
+            problems = [f for f in keyring_setup.check(package, backend, index.plain_url) if not f.ok]
+            out.append(IndexStatus(index, (), True, problems[0].message if problems else ""))
             continue
         places = tuple(dict.fromkeys(c.where for c in credentials_for(index, project_dir) if c.secret is not None))
         out.append(IndexStatus(index, places, False))

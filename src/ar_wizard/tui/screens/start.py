@@ -82,6 +82,8 @@ class StartScreen(StepScreen):
         status = next((s for s in self.wizard.statuses if s.index == index), None)
         if status is None:
             return ""
+        if status.plugin and status.plugin_problem:
+            return "  [$warning]✗ its keyring plugin cannot answer here[/]"
         if status.plugin:
             return "  [$success]✓[/] a keyring plugin signs in (nothing stored)"
         if status.places:
