@@ -6,15 +6,16 @@ Nothing here writes; ``apply.py`` carries a plan out. Both front ends call
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths, providers
+from .changes import edit_file
 from .errors import UserError
 from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
+from .rotate import plan_rotation
 from .stores import check_store
 from .targets import env_file, netrc_file, pip_conf, pypirc, text, uv_config
 from .urls import with_userinfo
@@ -57,8 +58,6 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
 
 def build_plan(draft: Draft) -> Plan:
     if draft.mode == "rotate":
-        from .rotate import plan_rotation
-
         return plan_rotation(draft)
     r = resolve(draft)
     if not draft.targets:
@@ -137,32 +136,6 @@ def _is_local(url: str) -> bool:
     from .providers.base import is_loopback
 
     return is_loopback(urlsplit(url).hostname or "")
-
-
-def edit_file(path: Path, edit, *, holds_secret: bool = False, summary: str = "") -> FileChange:
-    """Read ``path`` (missing is empty), apply ``edit`` to its text, keep BOM and line endings."""
-    before = read_bytes(path)
-    content, style = text.decode(before or b"", path)
-    if before is None:
-        style = text.TextStyle(bom=False, newline=os.linesep if os.linesep == "\r\n" else "\n")
-    after = text.encode(edit(content), style)
-    return FileChange(path=path, before=before, after=after, holds_secret=holds_secret, summary=summary)
-
-
-def read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a directory, not a file: move it aside and run again.") from None
-    except NotADirectoryError:
-        raise UserError(
-            f"{path} cannot be read: a file stands where a directory belongs in its path; move that file aside "
-            "and run again."
-        ) from None
-    except PermissionError:
-        raise UserError(f"{path} cannot be read (permission denied): fix its permissions and run again.") from None
 
 
 def uv_config_path(draft: Draft) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths
+from .changes import edit_file
 from .discover import Credential, FoundIndex, credentials_for, discover, username_for
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
@@ -161,8 +162,6 @@ def _var(name: str, part: str) -> str:
 
 def plan_rotation(draft: Draft) -> Plan:
     """The new secret written over each old one, and nothing else."""
-    from .plan import edit_file
-
     existing: Existing = draft.existing
     if draft.secret is None:
         raise UserError("No new secret given: pass it with --password-stdin, --token-env VAR or --key-file PATH.")

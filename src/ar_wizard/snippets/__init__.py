@@ -46,10 +46,10 @@ def snippet(draft: Draft, kind: str) -> Snippet:
 
 def file_change(snip: Snippet, project_dir: Path) -> FileChange:
     """The change that writes ``snip`` to its suggested path; refuses to replace a different file."""
-    # Start-up, as above: the model, paths and plan are loaded only to write a snippet.
+    # Start-up, as above: the model, paths and file reading are loaded only to write a snippet.
+    from ..changes import read_bytes
     from ..model import FileChange
     from ..paths import shown
-    from ..plan import read_bytes
 
     path = project_dir / snip.filename
     before = read_bytes(path)
