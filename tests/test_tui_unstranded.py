@@ -482,3 +482,24 @@ def test_the_preview_jumps_from_file_to_file(home, private_index, account):
             return seen
 
     assert run(flow()) == ["include-0", "include-1", "include-2", "include-1"]
+
+
+def test_gcp_credentials_name_gcloud_only_where_it_is_installed(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no gcloud here
+
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await to_registry(pilot, "gcp")
+            await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
+            await type_into(pilot, "#index-name", "gar")
+            await next_step(pilot)
+            await at_step(pilot, Step.AUTH)
+            await next_step(pilot)
+            await at_step(pilot, Step.CREDENTIALS)
+            screen = pilot.app.screen
+            return (str(screen.query_one("#secret").parent.query_one(".field-help").render()),
+                    [b.id for b in screen.query("#mint-source RadioButton")])
+
+    help_text, sources = run(flow())
+    assert "gcloud" not in help_text
+    assert sources == ["mint-adc", "mint-key-file"]

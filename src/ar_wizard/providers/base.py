@@ -55,6 +55,10 @@ class Provider:
         """Where a person finds the index URL to paste."""
         return "e.g. the URL the registry's web page shows for pip or uv."
 
+    def secret_hint(self) -> str:
+        """Where a person gets the secret, naming only tools they have."""
+        return self.secret_help
+
     def check_field(self, name: str, value: str) -> tuple[str, ...]:
         """Raise UserError when ``value`` cannot work for field ``name``; return warnings."""
         return ()

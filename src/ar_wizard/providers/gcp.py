@@ -127,6 +127,13 @@ class Gcp(BuiltProvider):
     secret_label = "Access token"
     secret_help = "`gcloud auth print-access-token` prints one; it lasts about 1 h, so mint it here or use the plugin."
 
+    def secret_hint(self) -> str:
+        from ..userpath import which
+
+        if which("gcloud"):
+            return self.secret_help
+        return "An access token lasts about 1 h: mint one below from Application Default Credentials or a key file."
+
     def paste_help(self) -> str:
         from ..userpath import which
 

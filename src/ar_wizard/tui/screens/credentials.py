@@ -54,13 +54,17 @@ class CredentialsScreen(StepScreen):
             yield Field(
                 provider.secret_label + (" (paste one, or mint one below)" if can_mint else ""),
                 SecretInput(placeholder="paste it here", id="secret"),
-                help=provider.secret_help,
+                help=provider.secret_hint(),
             )
         if can_mint and gcp:
             default = "key-file" if self.draft.key_file else "adc"  # a rotation mints as before
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
+            from ...userpath import which
+
             with RadioSet(id="mint-source"):
                 for source, text in MINT_SOURCES.items():
+                    if source == "gcloud" and not which("gcloud"):
+                        continue  # offer only what this machine can do
                     yield Choice(text, id=f"mint-{source}", value=source == default)
         elif can_mint:
             yield Static(
