@@ -201,3 +201,39 @@ def test_uv_s_verdict_wins_over_the_probe(private_index, account):
 
     assert not verdict.ok and verdict.message.startswith("uv could not resolve no-such-project")
     assert "wrong" not in verdict.message
+
+
+def test_a_certificate_python_trusts_but_uv_refuses_is_refused_with_uvs_own_words(tmp_path, monkeypatch):
+    from wsgiref.simple_server import make_server
+
+    from index_servers import JsonOnlyIndex
+    from private_index import _QuietHandler, _ThreadingWSGIServer
+
+    # `openssl req -x509` marks the certificate as a CA: Python's TLS accepts it as the server's own,
+    # uv's (webpki) refuses a CA used as an end entity.
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    index = JsonOnlyIndex(tmp_path / "index")
+    index.add_package("acme-secret")
+    index.set_password("tls-user", "tls-pw")
+    server = make_server("127.0.0.1", 0, index.app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # both Python and uv trust it as a root
+    url = f"https://127.0.0.1:{server.server_address[1]}/simple/"
+    try:
+        probe = check(url, "tls-user", "tls-pw")
+        verdict = validate_draft(Draft(fields={"url": url}, index_name="acme", username="tls-user",
+                                       secret=Secret("tls-pw")))
+    finally:
+        server.shutdown()
+
+    assert probe.ok  # Python alone would have said yes
+    assert not verdict.ok and verdict.message.startswith("uv could not resolve acme-secret")
+    assert "CaUsedAsEndEntity" in verdict.message

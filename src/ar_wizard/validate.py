@@ -479,6 +479,7 @@ def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | 
             "NETRC": str(Path(tmp, "netrc")),
             "UV_CREDENTIALS_DIR": str(Path(tmp, "credentials")),
             "UV_HTTP_TIMEOUT": str(max(1, round(timeout))),
+            "UV_HTTP_RETRIES": "1",  # the probe has just reached the server: a failure here is no blip
             "UV_PYTHON_DOWNLOADS": "never",
         }
         if secret is not None:
@@ -507,12 +508,17 @@ def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | 
 
 
 def _uv_error(stderr: str) -> str:
-    """uv's error in one line: its `error:` line and the causes under it."""
+    """uv's error in one line: its `error:` line and the innermost cause under it (TLS, 401, …)."""
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
-    picked = [line.removeprefix("error: ").removeprefix("Caused by: ") for line in lines
-              if line.startswith(("error:", "Caused by:", "×", "╰─▶")) or "because" in line]
-    text = " ".join((picked or lines[-1:]) or ["no output"])
-    return mask(text.replace("╰─▶ ", "").replace("× ", ""))
+    causes = ("cause:", "Caused by:", "├─▶", "╰─▶")
+    error = next((line for line in lines if line.startswith(("error:", "×"))), lines[-1] if lines else "no output")
+    cause = next((line for line in reversed(lines) if line.startswith(causes)), "")
+    text = error.removeprefix("error:").removeprefix("×").strip()
+    if cause:
+        for prefix in causes:
+            cause = cause.removeprefix(prefix)
+        text += f" ({cause.strip()})"
+    return mask(text)
 
 
 def prove_with_uv(draft: Draft, package: str, *, timeout: float = 120) -> Verdict:
