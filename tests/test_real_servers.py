@@ -263,3 +263,27 @@ def test_doctor_fails_a_server_that_never_asks_until_the_index_sends_credentials
         f'url = "{sign_in_redirect_index.simple_url}"\nauthenticate = "always"'))
     assert credentials_accepted(home)["verdict"] == "ok"
     assert home.uv("add", PACKAGE).returncode == 0
+
+
+def test_the_wizard_writes_authenticate_always_for_a_server_that_never_asks_as_setup_does(
+    home, sign_in_redirect_index
+):
+    import asyncio
+
+    from ar_wizard.tui.app import WizardApp
+    from wizard_driver import finish_from_validate, walk_to_validate
+
+    sign_in_redirect_index.set_password("signer", "signer-pw")
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=(110, 45)) as pilot:
+            await walk_to_validate(pilot, url=sign_in_redirect_index.simple_url, name="acme", username="signer",
+                                   secret="signer-pw", store="netrc")
+            await finish_from_validate(pilot)
+            assert "never asks for credentials" in pilot.app.verdict.message
+
+    asyncio.run(flow())
+
+    assert 'authenticate = "always"' in (home.project / "pyproject.toml").read_text()
+    assert home.uv("add", PACKAGE).returncode == 0
