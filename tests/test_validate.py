@@ -237,3 +237,9 @@ def test_a_certificate_python_trusts_but_uv_refuses_is_refused_with_uvs_own_word
     assert probe.ok  # Python alone would have said yes
     assert not verdict.ok and verdict.message.startswith("uv could not resolve acme-secret")
     assert "CaUsedAsEndEntity" in verdict.message
+
+
+def test_asked_without_a_credential_a_public_index_needs_none(devpi_server):
+    verdict = check_index(devpi_server.simple_url, "", None, explain=explain(devpi_server.simple_url))
+
+    assert verdict.ok and "needs no credentials" in verdict.message

@@ -366,7 +366,10 @@ def _read_public_root(url, username, secret, anonymous, authenticated, explain, 
             return _accepted(url, username, projects, how=how)
         if anonymous_file.status >= 300:
             return _accepted(url, username, projects, how=how, unasked=True)
-    if authenticated.devpi and secret is not None:
+    if secret is None:  # asked without a credential (doctor, for an index that has none): a public index
+        return Verdict(True, f"{url} serves its packages to anyone: it needs no credentials.", url, 200,
+                       projects=projects)
+    if authenticated.devpi:
         return _devpi_login(url, username, secret, projects, timeout)
     return _unverifiable(url, "it serves its packages to anyone, so a wrong password would pass too, and it "
                               "offers no way to check one")
