@@ -65,8 +65,8 @@ def test_a_repository_picked_from_the_list_fills_the_fields_and_uv_add_works(
     assert home.uv("add", PACKAGE).returncode == 0
 
 
-def test_without_credentials_to_list_with_typing_still_works_and_the_reason_is_shown(home, cloud_apis, monkeypatch):
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(home.root / "missing.json"))
+def test_without_credentials_to_list_with_typing_still_works_and_the_reason_is_shown_at_once(home, cloud_apis, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)  # and no gcloud, no ADC file
 
     async def flow():
         app = WizardApp(draft=Draft(project_dir=home.project, provider="gcp", api_endpoint=cloud_apis.url))
@@ -78,12 +78,12 @@ def test_without_credentials_to_list_with_typing_still_works_and_the_reason_is_s
             await next_step(pilot)
             await at_step(pilot, Step.REGISTRY)
             status = pilot.app.screen.query_one("#reachable-status")
-            await wait_until(pilot, lambda: "Type the names below" in str(status.render()), what="the reason")
+            await wait_until(pilot, lambda: "type the names below" in str(status.render()), what="the reason")
             await type_into(pilot, "#field-project", "acme-prod")
             return str(status.render()), pilot.app.screen.query_one("#field-project").value
 
     reason, typed = asyncio.run(flow())
-    assert "Type the names below" in reason and typed == "acme-prod"
+    assert "No Application Default Credentials on this machine" in reason and typed == "acme-prod"
 
 
 def test_aws_lists_the_region_typed_and_a_pick_fills_domain_owner_and_repository(home, fake_aws, monkeypatch):

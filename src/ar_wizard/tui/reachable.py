@@ -52,7 +52,27 @@ class Reachable(Vertical):
     def on_mount(self) -> None:
         self.query_one("#reachable-filter").display = False
         self.query_one("#reachable-options").display = False
-        self.fetch()
+        why_not = self._cannot_list()
+        if why_not:
+            self.post_message(self._Loaded([], why_not))
+        else:
+            self.fetch()
+
+    def _cannot_list(self) -> str:
+        """Why no list can be had, known without the network; "" when it is worth asking."""
+        from .. import userpath
+
+        if self.cloud == "gcp" and not self.key_file:
+            from ..credentials.google import has_adc_file
+
+            if not has_adc_file():
+                return ("No Application Default Credentials on this machine to list your repositories with "
+                        "(`gcloud auth application-default login` makes them): type the names below.")
+        if self.cloud == "aws" and userpath.which("aws") is None:
+            return "The AWS CLI is not on PATH, so your repositories cannot be listed: type the names below."
+        if self.cloud == "aws" and not self.aws_region:
+            return "Give the region below to list the repositories you can reach there."
+        return ""
 
     def look_in(self, region: str) -> None:
         """List again, for another region (AWS lists per region)."""
@@ -73,11 +93,11 @@ class Reachable(Vertical):
         if self.cloud == "gcp":
             from ..listing import gcp
 
-            listing, minted = gcp.reachable(self.key_file, api=self.api_endpoint or None)
+            # ADC only, read from its file: no metadata-server probe and no gcloud, which take seconds each.
+            listing, minted = gcp.reachable(self.key_file, "auto" if self.key_file else "adc",
+                                            api=self.api_endpoint or None)
             who = f"Repositories {minted.identity} can reach."
         elif self.cloud == "aws":
-            if not self.aws_region:
-                return [], "Give the region below to list the repositories you can reach there."
             from ..listing import aws
 
             listing = aws.repositories(self.aws_region)
