@@ -9,6 +9,7 @@ else is one sentence, never a traceback and never a write.
 
 from __future__ import annotations
 
+import calendar
 import json
 import os
 import re
@@ -348,8 +349,6 @@ def remove(backup_id: str) -> None:
 
 
 def _made(backup_id: str) -> float:
-    import calendar
-
     try:
         return calendar.timegm(time.strptime(backup_id[:15], "%Y%m%d-%H%M%S"))
     except ValueError:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import providers
+from .credentials import keyring_setup
 from .discover import Findings, FoundIndex, credentials_for, username_for
 from .model import Draft
 
@@ -34,8 +36,6 @@ class IndexStatus:
 
 def uses_plugin(index: FoundIndex) -> bool:
     """The entry is set up for the provider's keyring plugin: its username in the URL, keyring-provider subprocess."""
-    from . import providers
-
     provider = providers.get(index.provider)
     return bool(
         provider.keyring_plugin
@@ -60,9 +60,6 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
     Runs ``uv auth token`` and ``keyring get`` per index: call it off the UI thread.
     A plugin index is not asked for a token (a plugin without cloud credentials takes
     seconds); only whether the user's keyring can load the plugin is checked."""
-    from . import providers
-    from .credentials import keyring_setup
-
     out = []
     for index in joinable(findings):
         if uses_plugin(index):
@@ -77,8 +74,6 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
 
 def draft_for(index: FoundIndex, project_dir: Path) -> Draft:
     """A setup draft for ``index`` as configured: only the auth method, secret and store are left to choose."""
-    from . import providers
-
     provider_key, fields = providers.recognise(index.plain_url)
     # The configured URL as it is, so the entry is rewritten byte for byte.
     fields = dict(fields, url=index.plain_url)

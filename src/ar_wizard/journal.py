@@ -16,7 +16,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import paths
+from . import backups, paths
 from .errors import UserError
 from .fileio import TEMP_SUFFIX, fsync_dir, read, remove_stray_temps, write_atomically
 from .model import Secret, sha256
@@ -84,8 +84,6 @@ def recover() -> str | None:
 
 
 def recover_locked(state: Path) -> str | None:
-    from . import backups
-
     temps = remove_stray_temps(_journal(state))
     backup_id = in_flight(state)
     if backup_id is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import userpath
 from .errors import UserError
+from .expiry import until
 
 
 def can_mint(provider: str) -> bool:
@@ -15,7 +16,7 @@ def can_mint(provider: str) -> bool:
 def mint_token(provider: str, source: str = "auto", key_file: Path | None = None, fields: dict | None = None):
     """A fresh access token (a ``MintedToken``) for ``provider``."""
     if provider == "aws":
-        from .credentials import aws_cli
+        from .credentials import aws_cli  # start-up: only the provider's own minting is loaded
 
         f = fields or {}
         missing = [name for name in ("domain", "domain_owner", "region") if not f.get(name)]
@@ -29,6 +30,7 @@ def mint_token(provider: str, source: str = "auto", key_file: Path | None = None
             f"ar-wizard cannot mint tokens for --provider {provider}: pass the token with "
             "--password-stdin or --token-env."
         )
+    # Start-up: google.py's functions import google-auth (~200 ms), never needed for AWS.
     from .credentials import google
 
     if source == "key-file" or (source == "auto" and key_file is not None):
@@ -50,8 +52,6 @@ def mint_token(provider: str, source: str = "auto", key_file: Path | None = None
 
 def describe(minted) -> str:
     """Who the token is for, where it came from, and that it must be rotated."""
-    from .expiry import until
-
     expiry = ""
     if minted.expires_at is not None:
         expiry = f"; it expires {until(minted.expires_at, approximate=getattr(minted, 'expiry_approximate', False))}"

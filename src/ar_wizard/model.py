@@ -76,7 +76,7 @@ def _credential_spellings() -> tuple:
     process never loaded: a URL's userinfo password, netrc's `password X`, an INI
     `password = X`, and a .env `…PASSWORD=X` / `…TOKEN=X` / `…SECRET=X`. Compiled on
     first use: the wizard's first frame does not need them."""
-    import re
+    import re  # start-up: every command imports model, few need these patterns
 
     return (
         (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), rf"\g<1>{MASK}\g<2>"),
@@ -164,7 +164,7 @@ class SecretWrite:
     @property
     def summary(self) -> str:
         """The command that makes this write, exactly as it runs (the secret on its stdin), to copy and run."""
-        from shlex import quote
+        from shlex import quote  # start-up: shown only when a plan with a secret write is printed
 
         service, username = quote(self.service), quote(self.username)
         if self.store == "uv":
@@ -188,6 +188,8 @@ class Plan:
 
     def diffs(self) -> list[tuple[Path, str]]:
         """One unified diff per changed file, every secret masked."""
+        # Start-up: only the Preview and --dry-run show diffs (difflib ~5 ms); model stays light
+        # for --version and --help, which import it.
         import difflib
 
         from .paths import shown

@@ -6,17 +6,22 @@ Nothing here writes; ``apply.py`` carries a plan out. Both front ends call
 
 from __future__ import annotations
 
+import configparser
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import paths, providers
 from .changes import edit_file
+from .credentials import keyring_cli, keyring_setup, pip_cli, uv_store
 from .errors import UserError
 from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
+from .providers.azure import NONINTERACTIVE_NOTE
+from .providers.base import is_loopback
 from .rotate import plan_rotation
-from .stores import check_store
+from .stores import STORE_TITLES, check_store
 from .targets import env_file, netrc_file, pip_conf, pypirc, text, uv_config
 from .urls import with_userinfo
 
@@ -83,8 +88,6 @@ def build_plan(draft: Draft) -> Plan:
         plan.secret_writes.extend(_secret_writes(draft, r))
         _check_secret_reads_back(plan, draft, r)
     if draft.auth == "keyring" and draft.provider == "azure":
-        from .providers.azure import NONINTERACTIVE_NOTE
-
         plan.notes.append(NONINTERACTIVE_NOTE)
     if draft.auth == "service-account-key":
         plan.notes.append(
@@ -102,12 +105,8 @@ def build_plan(draft: Draft) -> Plan:
 
 
 def _check_store_tools(draft: Draft, r: Resolved) -> None:
-    from .credentials import keyring_cli, uv_store
-
     plugin = providers.get(draft.provider).keyring_plugin
     if draft.auth == "keyring" and plugin:
-        from .credentials import keyring_setup
-
         problems = [f for f in keyring_setup.check(*plugin, r.simple_url) if not f.ok]
         if problems:
             fix = f" Fix: `{problems[0].fix}`." if problems[0].fix else ""
@@ -115,8 +114,6 @@ def _check_store_tools(draft: Draft, r: Resolved) -> None:
     if r.keyring:
         keyring_cli.executable()
     if r.keyring and "pip" in draft.targets:
-        from .credentials import pip_cli
-
         problem = pip_cli.keyring_provider_problem(draft.project_dir)
         if problem:
             raise UserError(f"{problem[0]}: run `{problem[1]}`, or choose --store netrc, which every pip reads.",
@@ -133,8 +130,6 @@ def _check_store_tools(draft: Draft, r: Resolved) -> None:
 
 
 def _is_local(url: str) -> bool:
-    from .providers.base import is_loopback
-
     return is_loopback(urlsplit(url).hostname or "")
 
 
@@ -256,7 +251,6 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
     read back after writing, in ``apply``)."""
     if draft.store not in ("env", "netrc", "file"):
         return
-    import unicodedata
 
     secret = _revealed(draft)
     for change in plan.changes:
@@ -277,8 +271,6 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
         else:
             continue
         if got != secret:
-            from .stores import STORE_TITLES
-
             why = (f"{STORE_TITLES[draft.store]} cannot hold this secret exactly ({paths.shown(change.path)} "
                    "would give back something else to the tools that read it)")
             raise UserError(f"{why}: use --store keyring, which keeps it as given.",
@@ -287,9 +279,6 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
 
 def _inline_password(content: str, r: Resolved) -> str | None:
     """The password pip takes from the extra-index-url for this index, as pip's RawConfigParser reads it."""
-    import configparser
-    from urllib.parse import unquote
-
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(content)

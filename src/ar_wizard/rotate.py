@@ -4,15 +4,18 @@ where the old one lives and nowhere else. Config files stay byte-identical
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import paths
+from . import expiry, paths, providers
 from .changes import edit_file
 from .discover import Credential, FoundIndex, credentials_for, discover, username_for
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
+from .naming import index_env_var
+from .targets import env_file, netrc_file, pip_conf, pypirc
+from .targets.pip_conf import same_index
 from .urls import with_userinfo
 
 #: Stores a rotation can write; the others are reported, not touched.
@@ -53,8 +56,6 @@ def find(name: str, project_dir: Path) -> Existing:
 def _pip_twine_index(findings, name: str) -> FoundIndex | None:
     """An index set up for pip and twine alone (``--targets pip,twine``): the ``.pypirc`` section
     called ``name`` and the pip.conf URL on the same host, or a pip.conf URL whose host is ``name``."""
-    from dataclasses import replace
-
     def origin(url: str) -> str:
         return urlsplit(url).netloc.rsplit("@", 1)[-1]
 
@@ -69,8 +70,6 @@ def _pip_twine_index(findings, name: str) -> FoundIndex | None:
 
 def _inline_copies(findings, index: FoundIndex) -> list[Credential]:
     """The same index's secret written into pip.conf or .pypirc (the ``file`` store)."""
-    from .targets.pip_conf import same_index
-
     out = []
     for other in findings.indexes:
         if other.embedded is None:
@@ -86,8 +85,6 @@ def _inline_copies(findings, index: FoundIndex) -> list[Credential]:
 
 def draft_for(existing: Existing, project_dir: Path) -> Draft:
     """A rotation draft: the index as it is, waiting for a new secret."""
-    from . import expiry, providers
-
     index = existing.index
     problems = _refusals(existing)
     if problems:
@@ -135,7 +132,6 @@ def _refusals(existing: Existing) -> list[str]:
             f"The secret of {index.name!r} comes from {outside[0].where}: change it where that variable "
             "is set (your shell profile or CI settings); ar-wizard does not edit those."
         ]
-    from . import providers
 
     plugin = providers.get(index.provider).keyring_plugin
     if plugin and index.keyring_provider == "subprocess":
@@ -155,8 +151,6 @@ def _refusals(existing: Existing) -> list[str]:
 
 
 def _var(name: str, part: str) -> str:
-    from .naming import index_env_var
-
     return index_env_var(name, part)
 
 
@@ -192,8 +186,6 @@ def plan_rotation(draft: Draft) -> Plan:
 
 
 def _file_edit(cred: Credential, new: str, draft: Draft):
-    from .targets import env_file, netrc_file, pip_conf, pypirc
-
     path = cred.path
     if cred.store == "env":
         old = cred.secret.reveal()
