@@ -533,6 +533,8 @@ def _carry_out(draft, plan, args, *, label: str) -> int:
         verdict = validate_draft(draft)
         if not verdict.ok:
             print(f"error: {_mask(verdict.message)}", file=sys.stderr)
+            if verdict.unverifiable:
+                print("Nothing shows the secret works: pass --no-validate to write it anyway.", file=sys.stderr)
             print("Nothing was written.", file=sys.stderr)
             return EXIT_VALIDATION
         print(f"ok: {verdict.message} ({verdict.seconds * 1000:.0f} ms)", file=sys.stderr)

@@ -327,8 +327,7 @@ def _accepted(url: str, username: str, projects, *, unasked: bool = False, how: 
 def _unverifiable(url: str, why: str) -> Verdict:
     return Verdict(
         False,
-        f"{url} could not be verified: {why}. Nothing was accepted; pass --no-validate to write the "
-        "credentials anyway.",
+        f"{url} could not be verified: {why}.",
         url,
         200,
         unverifiable=True,
