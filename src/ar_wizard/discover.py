@@ -3,6 +3,10 @@ each one's credential lives, and the tools on PATH.
 
 Reading config files is cheap and done by ``discover``; finding credentials runs
 ``uv auth token`` and ``keyring get`` and is done per index by ``credentials_for``.
+
+The imports inside functions are for start-up: ``doctor`` imports this module, and each
+file format's reader (``targets/…``) or credential CLI module loads only when a file of
+that kind exists or that store is asked, which keeps ``doctor --offline`` within its second.
 """
 
 from __future__ import annotations
