@@ -102,7 +102,7 @@ class StepScreen(Screen):
     _nav_state: tuple[bool, bool] | None = None
 
     def refresh_nav(self) -> None:
-        if self.problem() is None:
+        if self._why_shown and self.problem() is None:
             self._say_why(None)
         # The footer re-builds its keys on every refresh_bindings (tens of ms), so
         # only ask when whether Next or Back applies has really changed.
@@ -134,16 +134,20 @@ class StepScreen(Screen):
             return
         self._say_why(problem, self.blocker())
 
+    _why_shown = False
+
     def _say_why(self, problem: str | None, widget: Widget | None = None) -> None:
         """Show why Next cannot go on beside the widget that blocks it, and focus that widget."""
+        for old in self.query(".why-not"):
+            old.remove()
+        self._why_shown = problem is not None
+        if problem is None:
+            return
+        # Imported here: the Start screen's first frame needs neither (fields imports Input and friends).
         from textual.markup import escape
 
         from .fields import Field
 
-        for old in self.query(".why-not"):
-            old.remove()
-        if problem is None:
-            return
         field = next((a for a in (widget.ancestors if widget is not None else ()) if isinstance(a, Field)), None)
         if field is not None:
             field.say(problem)
