@@ -147,7 +147,11 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
             put_secret(store, write.service, write.username, write.secret)
             crash_point()
             _check_read_back(store, write)
-            (result.secrets if write.secret is not None else result.secrets_removed).append(write.summary)
+            if write.secret is not None:
+                result.secrets.append(write.summary)
+            else:
+                where = "uv's credential store" if write.store == "uv" else "the keyring"
+                result.secrets_removed.append(f"the secret for {write.service} ({write.username}) from {where}")
     except BaseException as err:
         failures = _roll_back(undo_steps)
         if failures:

@@ -611,6 +611,10 @@ def _undo(args) -> int:
     if args.older_than is not None:
         raise UserError("--older-than goes with --purge: add --purge to delete old backup sets.")
     if args.list:
+        from pathlib import Path
+
+        from .paths import shown
+
         backups = list_backups()
         if not backups:
             print("No backups yet.")
@@ -626,7 +630,7 @@ def _undo(args) -> int:
                 notes.append("holds old secrets: `ar-wizard undo --purge` deletes it")
             print(f"{b.id}  {b.created}  {b.label}" + "".join(f"  ({n})" for n in notes))
             for f in b.files:
-                print(f"    file    {f}")
+                print(f"    file    {shown(Path(f))}")
             for s in b.secrets:
                 print(f"    secret  {s}")
         return EXIT_OK
