@@ -448,10 +448,12 @@ def test_done_opens_at_the_top_with_the_outcome_and_the_env_activation_line_firs
             await pilot.pause(0.2)
             summary = app.screen.query_one("#summary")
             body = app.screen.query_one("#body")
-            return str(summary.render()), body.scroll_y, summary.region.bottom <= body.region.bottom
+            keys = {action: app.screen.check_action(action, ()) for action in ("back", "next", "check")}
+            return str(summary.render()), body.scroll_y, summary.region.bottom <= body.region.bottom, keys
 
-    summary, scrolled, visible = run(flow())
+    summary, scrolled, visible, keys = run(flow())
     assert scrolled == 0 and visible
+    assert keys == {"back": False, "next": True, "check": True}  # Done shows only the keys that work
     lines = summary.splitlines()
     assert "acme is set up" in lines[0]
     assert any(line.startswith("Backup ") for line in lines[:3])
