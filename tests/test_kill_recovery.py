@@ -236,3 +236,31 @@ def test_a_file_edited_after_the_kill_is_left_as_it_is_and_its_old_copy_kept(hom
     assert pyproject.read_bytes() == b"# the user's own edit since\n"
     assert (backup.dir / "file-0").read_bytes() == before
     assert journal.in_flight(state) is None
+
+
+def test_a_kill_during_recovery_is_recovered_by_the_command_after(home):
+    from ar_wizard import backups, journal, paths
+    from ar_wizard.fileio import write_atomically
+
+    pyproject, dotenv = home.project / "pyproject.toml", home.project / ".env"
+    before = pyproject.read_bytes()
+    state = paths.state_dir()
+    state.mkdir(parents=True)
+    backup = backups.BackupSet.create(backups.new_id(), "setup acme")
+    journal.begin(state, backup.id)
+    for path, old, new in ((pyproject, before, before + b"# half\n"), (dotenv, None, b"X=1\n")):
+        backup.add_file(path, path, old, new, 0o600, holds_secret=True)
+        backup.save()
+        write_atomically(path, new, 0o600)
+
+    for n in range(1, 20):
+        run = home.wizard("undo", "--list", env={"AR_WIZARD_KILL_AT": str(n)})
+        if run.returncode == 0:
+            break
+        assert run.returncode == -signal.SIGKILL, run.stderr
+    else:
+        pytest.fail("recovery never finished")
+    assert n > 1, "recovery itself has crash points"
+    assert "has been rolled back" in run.stderr
+    assert pyproject.read_bytes() == before and not dotenv.exists()
+    assert temp_files(home) == [] and journal.in_flight(state) is None
