@@ -505,3 +505,15 @@ def test_gcp_credentials_name_gcloud_only_where_it_is_installed(home, monkeypatc
     help_text, sources = run(flow())
     assert "gcloud" not in help_text
     assert sources == ["mint-adc", "mint-key-file"]
+
+
+def test_a_url_pasted_with_nothing_focused_fills_the_registry_fields(home):
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await to_registry(pilot, "gcp")
+            pilot.app.set_focus(None)
+            pilot.app.post_message(events.Paste("https://europe-west1-python.pkg.dev/acme-prod/py/simple/"))
+            await pilot.pause()
+            return [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
+
+    assert run(flow()) == ["europe-west1", "acme-prod", "py"]

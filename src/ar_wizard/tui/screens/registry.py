@@ -117,6 +117,12 @@ class RegistryScreen(StepScreen):
     def on_input_submitted(self) -> None:
         self.action_next()
 
+    def paste_unfocused(self, text: str) -> None:
+        # A URL pasted with nothing focused fills the fields it stands for (or the URL itself).
+        target = self.query_one("#paste-url" if self.query("#paste-url") else "#field-url", Input)
+        target.value = text.splitlines()[0]
+        target.focus()
+
     def on_reachable_picked(self, event) -> None:
         """A repository picked from the list fills the fields (and the index name, when empty)."""
         for name, value in event.fields.items():
