@@ -7,7 +7,12 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:  # types only: model sits below both, and imports neither at run time
+    from .credentials.google import MintedToken
+    from .rotate import Existing
 
 PROVIDERS = ("gcp", "aws", "azure", "generic")
 AUTH_METHODS = ("token", "keyring", "service-account-key")
@@ -119,10 +124,10 @@ class Draft:
     validate: bool = True
     #: the cloud API's base URL for listing and permission checks ("" for the provider's own)
     api_endpoint: str = ""
-    #: rotation: the index as it is set up now (a ``rotate.Existing``)
-    existing: object = None
-    #: the token was minted for the user (a ``MintedToken``): its expiry is recorded, never the token
-    minted: object = None
+    #: rotation: the index as it is set up now
+    existing: Existing | None = None
+    #: the token was minted for the user: its expiry is recorded, never the token
+    minted: MintedToken | None = None
 
     @property
     def stores_secret(self) -> bool:

@@ -156,7 +156,8 @@ def _var(name: str, part: str) -> str:
 
 def plan_rotation(draft: Draft) -> Plan:
     """The new secret written over each old one, and nothing else."""
-    existing: Existing = draft.existing
+    existing = draft.existing
+    assert existing is not None, "a rotation draft comes from draft_for(), which sets existing"
     if draft.secret is None:
         raise UserError("No new secret given: pass it with --password-stdin, --token-env VAR or --key-file PATH.")
     new = draft.secret.reveal()
@@ -166,6 +167,7 @@ def plan_rotation(draft: Draft) -> Plan:
         if cred.store in ("uv", "keyring"):
             plan.secret_writes.append(SecretWrite(cred.store, cred.service, cred.username, draft.secret))
         else:
+            assert cred.path is not None  # a file store's credential names its file
             edits.setdefault(cred.path, []).append(_file_edit(cred, new, draft))
     for path, steps in edits.items():
 
@@ -188,6 +190,7 @@ def plan_rotation(draft: Draft) -> Plan:
 def _file_edit(cred: Credential, new: str, draft: Draft):
     path = cred.path
     if cred.store == "env":
+        assert cred.secret is not None  # rotatable: an old secret was found there
         old = cred.secret.reveal()
 
         def edit(content: str) -> str:
