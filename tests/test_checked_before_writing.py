@@ -107,3 +107,16 @@ def test_the_token_env_variable_never_reaches_a_tool_the_wizard_runs(home, tmp_p
     seen = [p.read_text() for p in tmp_path.glob("env.*")]
     assert seen, "uv was run"
     assert not any("MY_REGISTRY_TOKEN" in env or "tok-from-env-1234" in env for env in seen)
+
+
+def test_rotate_refuses_a_secret_the_dot_env_file_would_not_give_back_and_writes_nothing(home):
+    assert setup(home, "https://registry.example/simple/").returncode == 0
+    before = home.files()
+
+    result = home.wizard("rotate", "--index", "acme", "--password-stdin", "--no-validate", "--yes",
+                         input="new\x07secret\n")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "~/work/demo/.env cannot hold the new secret exactly" in result.stderr
+    # (rotate asks uv's store whether it holds the secret; uv makes its lock file for that)
+    assert {p: b for p, b in home.files().items() if p.name != "credentials.toml.lock"} == before

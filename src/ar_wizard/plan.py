@@ -63,7 +63,9 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
 
 def build_plan(draft: Draft) -> Plan:
     if draft.mode == "rotate":
-        return plan_rotation(draft)
+        plan = plan_rotation(draft)
+        _check_rotated_files_read_back(plan, draft)
+        return plan
     r = resolve(draft)
     if not draft.targets:
         raise UserError("--targets is empty: name at least one of uv, pip, twine.")
@@ -275,6 +277,24 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
                    "would give back something else to the tools that read it)")
             raise UserError(f"{why}: use --store keyring, which keeps it as given.",
                             in_wizard=f"{why}: choose the keyring as the store, which keeps it as given.")
+
+
+def _check_rotated_files_read_back(plan: Plan, draft: Draft) -> None:
+    """Rotation writes the secret where it was; refuse first what a file there would not give back."""
+    import unicodedata
+
+    secret = draft.secret.reveal() if draft.secret is not None else ""
+    for change in plan.changes:
+        if not change.holds_secret or change.after is None:
+            continue
+        content, _ = text.decode(change.after, change.path)
+        control = any(unicodedata.category(c) == "Cc" for c in secret)
+        if control or (change.path.name == ".env" and secret not in env_file.read_vars(content).values()):
+            why = "a control character" if control else "characters it cannot spell"
+            raise UserError(
+                f"{paths.shown(change.path)} cannot hold the new secret exactly (it has {why}): check the secret, "
+                "or set the index up again with `ar-wizard setup … --store keyring`, which keeps it as given."
+            )
 
 
 def _inline_password(content: str, r: Resolved) -> str | None:
