@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import backups, journal, paths
+from . import backups, journal, paths, recovery
 from .backups import BackupInfo
 from .errors import ApplyFailed, UserError
 from .fileio import TEMP_SUFFIX, crash_point, read, write_atomically
@@ -68,7 +68,7 @@ def run_transaction(
 ) -> ApplyResult:
     state = _state_dir()
     with journal.locked(state), _interrupts_deferred():
-        recovered = journal.recover_locked(state)
+        recovered = recovery.recover_locked(state)
         result = _run_locked(state, changes, secret_writes, label, undoes)
         result.recovered = recovered
         return result

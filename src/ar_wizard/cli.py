@@ -195,7 +195,11 @@ def _recover(argv: list[str]) -> None:
     """Every command (and the wizard) starts by rolling back a change a kill cut short."""
     if any(a in ("--help", "-h", "--version") for a in argv):
         return
-    from .journal import recover
+    from .journal import needs_recovery
+
+    if not needs_recovery():  # one listing of the state dir; recovery's imports load only when needed
+        return
+    from .recovery import recover
 
     try:
         sentence = recover()
@@ -505,6 +509,7 @@ def _doctor(args) -> int:
                 continue  # the fixes before this one fixed it too
             check = now[key]
         print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
+        assert check.fixer is not None  # only checks with a fixer are offered
         try:
             plan = check.fixer()
         except UserError as err:  # e.g. a freshly minted token refused too: said, and the next fix goes on
