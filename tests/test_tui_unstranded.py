@@ -517,3 +517,26 @@ def test_a_url_pasted_with_nothing_focused_fills_the_registry_fields(home):
             return [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
 
     assert run(flow()) == ["europe-west1", "acme-prod", "py"]
+
+
+def test_a_user_login_given_as_a_key_file_is_explained_in_the_wizards_words(home, tmp_path):
+    login = tmp_path / "adc.json"
+    login.write_text('{"type": "authorized_user", "client_id": "x", "client_secret": "y", "refresh_token": "z"}')
+
+    async def flow():
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            await to_registry(pilot, "gcp")
+            await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
+            await type_into(pilot, "#index-name", "gar")
+            await next_step(pilot)
+            await at_step(pilot, Step.AUTH)
+            await pilot.click("#service-account-key")
+            await next_step(pilot)
+            await at_step(pilot, Step.CREDENTIALS)
+            await type_into(pilot, "#key-file", str(login))
+            await pilot.pause()
+            return reasons(pilot.app)
+
+    why = run(flow())
+    assert any("not a service-account key" in w and "Auth screen" in w for w in why)
+    assert not any("--" in w for w in why)

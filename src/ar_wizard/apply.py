@@ -270,9 +270,11 @@ def _check_read_back(store, write: SecretWrite) -> None:
     got = store.read(write.service, write.username)
     if got != write.secret:
         name = "uv's credential store" if write.store == "uv" else "the keyring"
+        why = f"{name} gave back a different secret for {write.service} than was stored, so nothing was kept"
         raise UserError(
-            f"{name} gave back a different secret for {write.service} than was stored, so nothing was kept: "
-            "use --store keyring or --store env, and check the secret has no stray characters"
+            f"{why}: use --store keyring or --store env, and check the secret has no stray characters",
+            in_wizard=f"{why}: go Back to choose the keyring or a .env file as the store, and check the secret "
+            "has no stray characters",
         )
 
 

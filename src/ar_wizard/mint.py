@@ -35,7 +35,8 @@ def mint_token(provider: str, source: str = "auto", key_file: Path | None = None
 
     if source == "key-file" or (source == "auto" and key_file is not None):
         if key_file is None:
-            raise UserError("Minting from a key file needs --key-file PATH.")
+            raise UserError("Minting from a key file needs --key-file PATH.",
+                            in_wizard="Minting from a key file needs its path: type it in Service-account key file.")
         return google.mint_from_key_file(key_file)
     if source == "gcloud":
         return google.mint_from_gcloud()

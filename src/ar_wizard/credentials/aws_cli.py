@@ -45,7 +45,9 @@ def mint_token(domain: str, domain_owner: str, region: str, duration_seconds: in
     if aws is None:
         raise UserError(
             "aws is not on PATH: install the AWS CLI version 2 and sign in (`aws configure` or `aws sso login`), "
-            "or pass a token you minted elsewhere with --password-stdin or --token-env."
+            "or pass a token you minted elsewhere with --password-stdin or --token-env.",
+            in_wizard="aws is not on PATH: install the AWS CLI version 2 and sign in (`aws configure` or "
+            "`aws sso login`), or paste a token you minted elsewhere into the token field.",
         )
     argv = [
         aws, "codeartifact", "get-authorization-token",

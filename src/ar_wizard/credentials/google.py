@@ -160,7 +160,9 @@ def _read_key(path: Path) -> tuple[dict, bytes]:
             what = f"of type {kind!r}" if kind else "without a type"
         raise UserError(
             f"The key file {path} is {what}, not a service-account key: use --auth token, which mints a token "
-            "from it through Application Default Credentials."
+            "from it through Application Default Credentials.",
+            in_wizard=f"The key file {path} is {what}, not a service-account key: mint from Application Default "
+            "Credentials instead (a token or password I have, on the Auth screen).",
         )
     if not info.get("client_email"):
         raise UserError(f"The key file {path} has no client_email: download a new JSON key for the service account.")
