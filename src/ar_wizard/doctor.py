@@ -177,7 +177,8 @@ def config_readable(ctx: _Context) -> list[Check]:
 @_check
 def index_found(ctx: _Context) -> list[Check]:
     if ctx.found.indexes:
-        return [Check("index-found", "ok", f"{len(ctx.found.indexes)} index setting(s) found.")]
+        count = len(ctx.found.indexes)
+        return [Check("index-found", "ok", f"{count} index setting{'' if count == 1 else 's'} found.")]
     return [Check("index-found", "warn",
                   "No private index is configured for this project or user, so uv, pip and twine use PyPI alone.",
                   fix="Run ar-wizard to set one up (or ar-wizard setup --help for scripts).")]

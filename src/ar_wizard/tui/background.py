@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from ..errors import UserError
+from .words import in_wizard
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ def report(screen, fn: Callable[[], object], *, abandon: bool = True) -> None:
     except Abandoned:
         return
     except UserError as err:
-        screen.post_message(Finished(error=err.for_wizard()))
+        screen.post_message(Finished(error=in_wizard(err.for_wizard())))
         return
     if not get_current_worker().is_cancelled:
         screen.post_message(Finished(value))

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, LoadingIndicator, Static
 from ..model import mask
 from ..paths import shown
 from .background import Finished, report
+from .words import in_wizard
 
 _STYLE = {"fail": "$error", "warn": "$warning", "info": "$accent", "ok": "$success", "skipped": "$text-muted"}
 _MARK = {"fail": "✗", "warn": "!", "info": "i", "ok": "✓", "skipped": "-"}
@@ -122,7 +123,7 @@ class DoctorScreen(Screen):
         from rich.syntax import Syntax
         from rich.text import Text
 
-        parts = [Text(f"⚠ {mask(note)}") for note in plan.notes]
+        parts = [Text(f"⚠ {in_wizard(mask(note))}") for note in plan.notes]
         for path, diff in plan.diffs():
             parts += [Text(shown(path), style="bold"), Syntax(diff, "diff", theme="ansi_dark", word_wrap=True)]
         parts += [Text(f"secret: {write.summary} (value masked)") for write in plan.secret_writes]

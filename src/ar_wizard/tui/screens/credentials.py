@@ -15,6 +15,7 @@ from ...model import Secret
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, CoreCheck, Field, SecretInput
+from ..words import in_wizard
 
 MINT_SOURCES = {
     "adc": "Application Default Credentials (gcloud auth application-default login)",
@@ -172,6 +173,6 @@ class CredentialsScreen(StepScreen):
             return
         self._minted = message.value
         self.query_one("#secret", SecretInput).value = message.value.secret.reveal()
-        box.update(f"✓ {escape(describe(message.value))}")
+        box.update(f"✓ {escape(in_wizard(describe(message.value)))}")
         box.set_classes("reason ok")
         self.refresh_nav()

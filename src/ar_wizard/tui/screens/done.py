@@ -15,6 +15,7 @@ from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, Field
+from ..words import in_wizard
 
 SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile", "gitlab-ci": "GitLab CI"}
 
@@ -104,7 +105,7 @@ class DoneScreen(StepScreen):
         verdict = message.value
         ok = verdict is not None and verdict.ok
         text = verdict.message if verdict is not None else message.error
-        proof.update(("✓ " if ok else "✗ ") + escape(mask(text)))
+        proof.update(("✓ " if ok else "✗ ") + escape(in_wizard(mask(text))))
         proof.set_classes("verdict passed" if ok else "verdict failed")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -16,6 +16,7 @@ from ...paths import shown
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Tick
+from ..words import in_wizard
 
 
 class PreviewScreen(StepScreen):
@@ -75,7 +76,7 @@ class PreviewScreen(StepScreen):
         plan = self._plan = message.value
         widgets = []
         for note in plan.notes:
-            widgets.append(Static(f"⚠ {escape(note)}", classes="warning"))
+            widgets.append(Static(f"⚠ {escape(in_wizard(note))}", classes="warning"))
         diffs = dict(plan.diffs())
         if not diffs and not plan.secret_writes:
             widgets.append(Static("Everything is already configured: nothing will change."))

@@ -12,6 +12,7 @@ from ...flow import Step
 from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
+from ..words import in_wizard
 
 
 class ValidateScreen(StepScreen):
@@ -92,10 +93,10 @@ class ValidateScreen(StepScreen):
         timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
         self._show_skip(not verdict.ok)
         if verdict.ok:
-            box.update(f"✓ {escape(mask(verdict.message))}{timing}")
+            box.update(f"✓ {escape(in_wizard(mask(verdict.message)))}{timing}")
             box.set_classes("verdict passed")
         else:
-            box.update(f"✗ {escape(mask(verdict.message))}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
+            box.update(f"✗ {escape(in_wizard(mask(verdict.message)))}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
             box.set_classes("verdict failed")
             self.query_one("#retry-button").display = True
         self.refresh_nav()
