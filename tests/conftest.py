@@ -281,6 +281,20 @@ def server_account(real_server) -> tuple[str, str]:
     return user, password
 
 
+@pytest.fixture(autouse=True)
+def _secrets_masked_only_in_the_test_that_made_them():
+    """Each xdist worker runs many tests in one process, and every Secret made in it is masked
+    in all later output; a secret such as " token" made by one test would otherwise mask that
+    word in another test's screen or message (seen in a Doctor snapshot)."""
+    from ar_wizard import model
+
+    with model._live_lock:
+        before = set(model._live_values)
+    yield
+    with model._live_lock:
+        model._live_values.intersection_update(before)
+
+
 # -- the fast loop: `uv run pytest -m fast` -----------------------------------------------------
 # A test is `fast` when it needs no server, terminal or subprocess: none of the fixtures below
 # (each starts a server, a fake CLI, a temp home the real tools run in, or a terminal), no
