@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from . import providers
+from .credentials import keyring_setup, uv_store
+from .credentials.process import run
 from .errors import UserError
+from .providers.base import is_loopback
+from .userpath import which
 
 if TYPE_CHECKING:
     from .model import Draft
@@ -31,8 +37,6 @@ class Readiness:
 
 def check(draft: Draft) -> Readiness:
     """Whether the draft's store (or its keyring plugin) can be written and read here."""
-    from . import providers
-
     plugin = providers.get(draft.provider).keyring_plugin
     if draft.auth == "keyring" and plugin:
         return _plugin(draft, *plugin)
@@ -46,8 +50,6 @@ def check(draft: Draft) -> Readiness:
 
 
 def _plugin(draft: Draft, package: str, backend: str) -> Readiness:
-    from .credentials import keyring_setup
-
     url = _url(draft)
     problems = [f for f in keyring_setup.check(package, backend, url) if not f.ok]
     if not problems:
@@ -58,10 +60,6 @@ def _plugin(draft: Draft, package: str, backend: str) -> Readiness:
 
 
 def _keyring() -> Readiness:
-    from .credentials import keyring_setup
-    from .credentials.process import run
-    from .userpath import which
-
     problems = [f for f in keyring_setup.check(None, "", "") if not f.ok]
     if problems:
         first = problems[0]
@@ -89,11 +87,6 @@ def _keyring() -> Readiness:
 
 
 def _uv(draft: Draft) -> Readiness:
-    from urllib.parse import urlsplit
-
-    from .credentials import uv_store
-    from .providers.base import is_loopback
-
     url = _url(draft)
     try:
         uv_store.check_available(url)
@@ -110,8 +103,6 @@ def _uv(draft: Draft) -> Readiness:
 
 
 def _url(draft: Draft) -> str:
-    from . import providers
-
     try:
         return providers.get(draft.provider).urls(draft.fields).simple
     except UserError:
