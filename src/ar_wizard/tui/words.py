@@ -9,6 +9,7 @@ own wizard sentence (``UserError(in_wizard=…)``).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _CHOICES = {
     "--auth keyring": "the keyring plugin (on the Auth screen)",
@@ -27,9 +28,14 @@ _CHOICES = {
     "--no-validate": "Skip the live check",
     "--url": "the index URL field",
 }
-_FLAG = re.compile("|".join(re.escape(flag) + r"\b" for flag in sorted(_CHOICES, key=len, reverse=True)))
+
+
+@cache
+def _flags() -> re.Pattern[str]:
+    # Compiled on first use: the first frame shows no verdict.
+    return re.compile("|".join(re.escape(flag) + r"\b" for flag in sorted(_CHOICES, key=len, reverse=True)))
 
 
 def in_wizard(text: str) -> str:
     """``text`` with each command-line flag it names replaced by the wizard's own choice."""
-    return _FLAG.sub(lambda m: _CHOICES[m.group(0)], text)
+    return _flags().sub(lambda m: _CHOICES[m.group(0)], text)
