@@ -293,9 +293,18 @@ def _content_end(sections: list[_Section], idx: int) -> int | None:
     return end
 
 
+def _key_end(sections: list[_Section], idx: int) -> int:
+    """``_content_end`` of a section that holds a header or a key, so it has an end."""
+    end = _content_end(sections, idx)
+    assert end is not None  # the empty root section is the only one without
+    return end
+
+
 def _leading_start(sections: list[_Section], idx: int) -> int:
     """The start of a header together with the comment lines directly above it."""
-    at = sections[idx].header.start
+    header = sections[idx].header
+    assert header is not None  # only the root section (index 0) has none
+    at = header.start
     for stmt in reversed(sections[idx - 1].lines()):
         if stmt.kind != "comment":
             break
@@ -401,7 +410,7 @@ def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: s
     _refuse_inline(sections, table, path)
     entries = [i for i, section in enumerate(sections) if section.array and section.path == table]
     listed = _get(load_toml(text, path), table) or []
-    if len(listed) != len(entries):
+    if not isinstance(listed, list) or len(listed) != len(entries):
         raise _cannot_edit(path)
     for position, idx in enumerate(entries):
         entry = listed[position]
@@ -419,7 +428,7 @@ def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: s
         and len(sections[last + 1].path) > len(table)
     ):
         last += 1  # sub-tables of the last entry belong to it
-    at = _content_end(sections, last)
+    at = _key_end(sections, last)
     return _apply(text, [_insertion(text, at, lines, blank_before=True, blank_after=True)])
 
 
@@ -441,7 +450,7 @@ def _update_entry(text: str, section: _Section, entry: dict, url: str, extra: di
     if new_lines:
         anchor = url_stmt or keyvals.get(("name",))
         indent = _indent(text, anchor)
-        at = anchor.end if anchor is not None else _content_end([section], 0)
+        at = anchor.end if anchor is not None else _key_end([section], 0)
         edits.append(_insertion(text, at, [indent + line for line in new_lines]))
     return edits
 
@@ -462,7 +471,7 @@ def _set_keyring(text: str, path: object, base: tuple[str, ...]) -> str:
         keyvals = sections[idx].keyvals()
         indent = _indent(text, keyvals[-1] if keyvals else None)
         line = f"{indent}{'.'.join(key)} = {value}"
-        return _apply(text, [_insertion(text, _content_end(sections, idx), [line])])
+        return _apply(text, [_insertion(text, _key_end(sections, idx), [line])])
 
     if not base:  # uv.toml: a top-level key, which must come before the first table
         if _content_end(sections, 0) is not None:
