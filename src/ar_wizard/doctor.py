@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -238,8 +239,8 @@ def keyring_username(ctx: _Context) -> list[Check]:
 
             url = with_userinfo(index.plain_url, username)
             out.append(Check("keyring-username", "fail", message, index.name, fix=f"Set the URL to {url}.",
-                             fixer=lambda index=index, url=url: _edit_uv_config(
-                                 index, f"username in {index.name!r}'s URL", ctx.project_dir, url=url)))
+                             fixer=partial(_edit_uv_config, index, f"username in {index.name!r}'s URL",
+                                           ctx.project_dir, url=url)))
         else:
             out.append(Check("keyring-username", "fail", message, index.name,
                              fix=f"Put the username in the URL (https://USER@{urlsplit(index.url).netloc}/…) or set {var}."))
@@ -354,16 +355,16 @@ def env_var_names(ctx: _Context) -> list[Check]:
         message += f": the index {name!r} reads {right}."
         if where == ".env":
             out.append(Check("env-var-name", "warn", message, var, fix=f"Rename it to {right} in .env.",
-                             fixer=lambda var=var, right=right: _rename_env_var(ctx.project_dir, var, right)))
+                             fixer=partial(_rename_env_var, ctx.project_dir, var, right)))
         else:
             out.append(Check("env-var-name", "warn", message, var, fix=f"Rename it to {right} where it is set."))
     dotenv = env_file_vars(ctx.project_dir)
     for name in dict.fromkeys(names):
         password, username = index_env_var(name, "PASSWORD"), index_env_var(name, "USERNAME")
-        where = "the environment" if os.environ.get(password) else ".env" if dotenv.get(password) else None
-        if where and not (os.environ.get(username) or dotenv.get(username)):
+        set_in = "the environment" if os.environ.get(password) else ".env" if dotenv.get(password) else None
+        if set_in and not (os.environ.get(username) or dotenv.get(username)):
             out.append(Check("env-var-name", "warn",
-                             f"{password} (in {where}) is set without {username}, and uv sends the password only "
+                             f"{password} (in {set_in}) is set without {username}, and uv sends the password only "
                              "with the username from that variable, so the index gets no credential.", password,
                              fix=f"Set {username} beside it, to the username the registry gave with the password."))
     return out or [Check("env-var-name", "ok", "Every UV_INDEX_*_USERNAME/PASSWORD variable names an index.")]
@@ -404,7 +405,7 @@ def index_name_collisions(ctx: _Context) -> list[Check]:
         out.append(Check("index-name-collision", "fail", message, later.name,
                          fix=f"Rename {later.name!r} to {new!r} in {paths.shown(later.source)}, with the "
                              "[tool.uv.sources] entries that name it.",
-                         fixer=lambda later=later, new=new: _rename_index(ctx.project_dir, later, new)))
+                         fixer=partial(_rename_index, ctx.project_dir, later, new)))
     return out or [Check("index-name-collision", "ok", "No two index names share environment variables.")]
 
 
@@ -499,7 +500,7 @@ def credentials_in_url(ctx: _Context) -> list[Check]:
         store = _safe_store(index)
         out.append(Check("credentials-in-url", "fail", message, index.name,
                          fix=f"Move it to {'uv’s credential store' if store == 'uv' else '~/.netrc'} and keep only the username in the URL.",
-                         fixer=lambda index=index, store=store: _move_secret(ctx.project_dir, index, store)))
+                         fixer=partial(_move_secret, ctx.project_dir, index, store)))
     return out or [Check("credentials-in-url", "ok", "No uv config file holds a password.")]
 
 
@@ -519,9 +520,11 @@ def _move_secret(project_dir: Path, index: FoundIndex, store: str) -> Plan:
     if store == "uv":
         plan.secret_writes.append(SecretWrite("uv", index.plain_url, index.username, index.embedded))
     else:
-        path, host = paths.netrc(), urlsplit(index.plain_url).hostname
+        # credentials-in-url found a password in this URL, and the URL was checked to have a host.
+        path, host, secret = paths.netrc(), urlsplit(index.plain_url).hostname or "", index.embedded
+        assert secret is not None
         plan.changes.append(edit_file(path, lambda text: netrc_file.set_machine(
-            text, path=path, host=host, login=index.username, password=index.embedded.reveal(),
+            text, path=path, host=host, login=index.username, password=secret.reveal(),
         ), holds_secret=True, summary=f"machine {host}"))
     return plan
 
@@ -571,9 +574,9 @@ def pip_only_indexes(ctx: _Context) -> list[Check]:
             f"{index.plain_url} is only in [tool.uv.pip] of {paths.shown(index.source)}: `uv pip` uses it, "
             "but `uv lock`, `uv sync` and `uv add` ignore it.", index.plain_url,
             fix=f"Add it as [[tool.uv.index]] name = {name!r}.",
-            fixer=lambda index=index, name=name: _edit_uv_config(
-                FoundIndex(name, index.url, index.source, "uv", index.scope, "", index.keyring_provider),
-                f"index {name!r}", ctx.project_dir),
+            fixer=partial(_edit_uv_config,
+                          FoundIndex(name, index.url, index.source, "uv", index.scope, "", index.keyring_provider),
+                          f"index {name!r}", ctx.project_dir),
         ))
     return out or [Check("pip-only-index", "ok", "No index is set for `uv pip` alone.")]
 
@@ -601,8 +604,8 @@ def user_scope(ctx: _Context) -> list[Check]:
             f"{index.name!r} is set in {paths.shown(index.source)} only: `uvx` and `uv tool install` run outside "
             "the project and do not see it.", index.name,
             fix=f"Copy it to {paths.shown(target)} if you install tools from it.",
-            fixer=lambda index=index, target=target: _edit_uv_config(
-                index, f"{index.name!r} for uvx and uv tool", ctx.project_dir, target=target),
+            fixer=partial(_edit_uv_config, index, f"{index.name!r} for uvx and uv tool", ctx.project_dir,
+                          target=target),
         ))
     return out or [Check("user-scope", "ok", "uvx and uv tool see every index.")]
 
@@ -630,10 +633,10 @@ def pip_conf_shadowed(ctx: _Context) -> list[Check]:
     # What pip uses: each option from the last file that sets it.
     used = [url for option in ("index-url", "extra-index-url")
             for p in [p for p in read if p in values and values[p][option]][-1:]
-            for url in values[p][option].split()]
+            for url in (values[p][option] or "").split()]
 
     def lost_from(path: Path, option: str) -> list[str]:
-        return [u for u in values[path][option].split() if not any(pip_conf.same_index(u, k) for k in used)]
+        return [u for u in (values[path][option] or "").split() if not any(pip_conf.same_index(u, k) for k in used)]
 
     for option in ("index-url", "extra-index-url"):
         setting = [p for p in read if p in values and values[p][option]]
