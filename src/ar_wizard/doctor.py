@@ -3,6 +3,11 @@
 Each check has a stable id, a verdict, one sentence, and a fix: a command to
 run, or a plan that is previewed, applied and undone like any other. Plans are
 built only when asked for (``Check.fixer``), from the files as they are then.
+
+Each check and fix imports inside it what only it needs (the plan, the stores,
+the live check's HTTP stack, minting): `doctor --offline` takes about a third of
+a second (benchmarks/doctor.py) and loads none of them for a check that finds
+nothing to do.
 """
 
 from __future__ import annotations

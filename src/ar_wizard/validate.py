@@ -13,6 +13,10 @@ reads the pair (DESIGN.md, "How real servers and clients behave"):
 
 Where uv is on PATH the real uv then resolves a listed project with the candidate
 credentials and a throwaway config: its verdict wins, and this probe says why.
+
+urllib's request machinery, json, subprocess and the temp-dir code are imported
+inside the functions that use them, so a check that stops early (a refused
+keyring, a bad URL) never loads them.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 One module per provider (``gcp``, ``aws``, ``azure``); this one holds what they
 share: the result types and a small JSON-over-HTTPS client whose errors are
 sentences. Every call is slow (network, a CLI): run it off the UI thread.
+The HTTP stack and the minting code are imported inside the calls that use them:
+the Registry screen imports this package while it draws.
 """
 
 from __future__ import annotations

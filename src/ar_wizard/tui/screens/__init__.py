@@ -2,6 +2,8 @@
 
 Importing every screen (and the widgets and rich.syntax they use) up front
 costs ~60 ms before the first frame; only the Start screen is needed for it.
+For the same reason each screen imports the core modules it works with (plan,
+validate, apply, readiness…) inside the handler that needs them.
 """
 
 from __future__ import annotations
