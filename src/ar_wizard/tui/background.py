@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -24,17 +24,20 @@ class Abandoned(Exception):
     """The worker was cancelled before the call finished."""
 
 
-class Finished(Message):
-    """A worker's result for its screen: ``value``, or the sentence of the ``error``."""
+class Finished(Message, Generic[T]):
+    """A worker's result for its screen: ``value``, or the sentence of the ``error``.
 
-    def __init__(self, value: object = None, error: str | None = None) -> None:
+    A screen with more than one kind of work posts a subclass per outcome
+    (the Doctor screen: a report, a fix's plan, an applied fix)."""
+
+    def __init__(self, value: T | None = None, error: str | None = None) -> None:
         super().__init__()
         self.value = value
         self.error = error
 
 
-def report(screen, fn: Callable[[], object], *, abandon: bool = True) -> None:
-    """From a thread worker: run ``fn`` and post its outcome to ``screen``.
+def report(screen, fn: Callable[[], T], *, abandon: bool = True, outcome: type[Finished] = Finished) -> None:
+    """From a thread worker: run ``fn`` and post its outcome to ``screen`` as an ``outcome`` message.
 
     ``abandon=False`` is for the transaction, which must finish once started."""
     try:
@@ -42,10 +45,10 @@ def report(screen, fn: Callable[[], object], *, abandon: bool = True) -> None:
     except Abandoned:
         return
     except UserError as err:
-        screen.post_message(Finished(error=in_wizard(err.for_wizard())))
+        screen.post_message(outcome(error=in_wizard(err.for_wizard())))
         return
     if not get_current_worker().is_cancelled:
-        screen.post_message(Finished(value))
+        screen.post_message(outcome(value))
 
 
 def call_in_background(fn: Callable[[], T]) -> T:

@@ -10,10 +10,25 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Static
 
-from ..model import mask
+from ..apply import ApplyResult
+from ..doctor import Report
+from ..model import Plan, mask
 from ..paths import shown
 from .background import Finished, report
 from .words import in_wizard
+
+
+class ReportReady(Finished[Report]):
+    """Every check has run."""
+
+
+class FixPlanned(Finished[Plan]):
+    """A finding's fix, planned from the files as they are, to preview."""
+
+
+class FixApplied(Finished[ApplyResult]):
+    """The previewed fix is written, with its backup."""
+
 
 _STYLE = {"fail": "$error", "warn": "$warning", "info": "$accent", "ok": "$success", "skipped": "$text-muted"}
 _MARK = {"fail": "✗", "warn": "!", "info": "i", "ok": "✓", "skipped": "-"}
@@ -59,24 +74,32 @@ class DoctorScreen(Screen):
         from ..doctor import diagnose
 
         project_dir = self.app.draft.project_dir
-        report(self, lambda: ("report", diagnose(project_dir)))
+        report(self, lambda: diagnose(project_dir), outcome=ReportReady)
 
-    @on(Finished)
-    async def finished(self, message: Finished) -> None:
+    def _failed(self, message: Finished) -> bool:
         self.query_one("#spinner").display = False
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
+        return bool(message.error)
+
+    @on(ReportReady)
+    async def show_report(self, message: ReportReady) -> None:
+        if not self._failed(message):
+            await self._show_report(message.value)
+
+    @on(FixPlanned)
+    def show_fix(self, message: FixPlanned) -> None:
+        if not self._failed(message):
+            self._show_fix(message.value)
+
+    @on(FixApplied)
+    def fix_applied(self, message: FixApplied) -> None:
+        if self._failed(message) or message.value is None:
             return
-        kind, value = message.value
-        if kind == "report":
-            await self._show_report(value)
-        elif kind == "plan":
-            self._show_fix(value)
-        else:
-            self._show_fix(None)
-            note = f"Fixed; backup {value.backup_id} (`ar-wizard undo {value.backup_id}`)." if value.backup_id else "Nothing needed to change."
-            self.notify(note)
-            self.action_rerun()
+        self._show_fix(None)
+        backup = message.value.backup_id
+        self.notify(f"Fixed; backup {backup} (`ar-wizard undo {backup}`)." if backup else "Nothing needed to change.")
+        self.action_rerun()
 
     async def _show_report(self, doctor_report) -> None:
         from ..doctor import VERDICTS
@@ -110,7 +133,7 @@ class DoctorScreen(Screen):
 
     @work(thread=True, exclusive=True, group="fix")
     def build_fix(self, check) -> None:
-        report(self, lambda: ("plan", check.fixer()))
+        report(self, check.fixer, outcome=FixPlanned)
 
     def _show_fix(self, plan) -> None:
         self._plan = plan
@@ -140,7 +163,8 @@ class DoctorScreen(Screen):
     def run_fix(self, plan) -> None:
         from ..apply import apply
 
-        report(self, lambda: ("applied", apply(plan, label=f"doctor fix {plan.draft.index_name} (wizard)")), abandon=False)
+        report(self, lambda: apply(plan, label=f"doctor fix {plan.draft.index_name} (wizard)"), abandon=False,
+               outcome=FixApplied)
 
     @on(Button.Pressed, "#cancel-fix")
     def cancel_fix(self) -> None:
