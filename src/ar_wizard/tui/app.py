@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -11,6 +12,14 @@ from textual.binding import Binding
 from ..flow import Step, next_step, previous_step
 from ..model import Draft
 from .screens import screen_for
+
+if TYPE_CHECKING:  # the first frame needs none of these
+    from ..apply import ApplyResult
+    from ..discover import Findings
+    from ..expiry import TokenExpiry
+    from ..join import IndexStatus
+    from ..model import Plan
+    from ..validate import Verdict
 
 
 class WizardApp(App[int]):
@@ -26,13 +35,13 @@ class WizardApp(App[int]):
     def __init__(self, project_dir: Path | None = None, draft: Draft | None = None):
         super().__init__()
         self.draft = draft or Draft(project_dir=project_dir or Path.cwd())
-        self.findings = None  # what discover() found, filled by the Start screen
-        self.expiring = None  # minted tokens that expire soon, found with the findings
-        self.verdict = None  # the last validation verdict
-        self.plan = None  # the plan the Preview screen showed and Apply carries out
-        self.result = None  # what Apply wrote
+        self.findings: Findings | None = None  # what discover() found, filled by the Start screen
+        self.expiring: list[TokenExpiry] | None = None  # minted tokens that expire soon, found with the findings
+        self.verdict: Verdict | None = None  # the last validation verdict
+        self.plan: Plan | None = None  # the plan the Preview screen showed and Apply carries out
+        self.result: ApplyResult | None = None  # what Apply wrote
         self.rolled_back = False  # Apply failed and put everything back: Back may return to Preview
-        self.statuses = None  # per configured index: whether this machine holds its credentials
+        self.statuses: list[IndexStatus] | None = None  # per configured index: are its credentials here
         self.step = Step.START
 
     def get_default_screen(self):

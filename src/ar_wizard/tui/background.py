@@ -35,6 +35,11 @@ class Finished(Message, Generic[T]):
         self.value = value
         self.error = error
 
+    def result(self) -> T:
+        """The value, for a handler that has dealt with ``error`` first (a value comes exactly without one)."""
+        assert self.value is not None
+        return self.value
+
 
 def report(screen, fn: Callable[[], T], *, abandon: bool = True, outcome: type[Finished] = Finished) -> None:
     """From a thread worker: run ``fn`` and post its outcome to ``screen`` as an ``outcome`` message.

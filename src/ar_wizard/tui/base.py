@@ -15,6 +15,7 @@ from ..flow import Step, next_step, position, previous_step
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from ..model import Draft
     from .app import WizardApp
 
 STEP_TITLES = {
@@ -54,7 +55,7 @@ class StepScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     @property
-    def draft(self):
+    def draft(self) -> Draft:
         return self.wizard.draft
 
     def compose(self) -> ComposeResult:
@@ -153,8 +154,11 @@ class StepScreen(Screen):
             field.say(problem)
         else:
             note = Static(f"✗ {escape(problem)}", classes="why-not error")
-            if widget is not None and widget.parent is not None:
-                widget.parent.mount(note, after=widget)
+            from textual.widget import Widget as Mountable  # loaded already; imported here for the check
+
+            parent = widget.parent if widget is not None else None
+            if isinstance(parent, Mountable):
+                parent.mount(note, after=widget)
             else:
                 self.query_one("#body").mount(note)
             note.scroll_visible()

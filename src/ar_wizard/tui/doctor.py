@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,11 @@ from ..model import Plan, mask
 from ..paths import shown
 from .background import Finished, report
 from .words import in_wizard
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from .app import WizardApp
 
 
 class ReportReady(Finished[Report]):
@@ -39,6 +46,10 @@ class DoctorScreen(Screen):
         Binding("escape", "back", "Back", id="back", tooltip="Back to the start"),
         Binding("ctrl+r", "rerun", "Check again", id="rerun", tooltip="Run every check again"),
     ]
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("ar-wizard   [b]Doctor[/]", id="steps")
@@ -73,7 +84,7 @@ class DoctorScreen(Screen):
     def run_checks(self) -> None:
         from ..doctor import diagnose
 
-        project_dir = self.app.draft.project_dir
+        project_dir = self.wizard.draft.project_dir
         report(self, lambda: diagnose(project_dir), outcome=ReportReady)
 
     def _failed(self, message: Finished) -> bool:
@@ -107,7 +118,7 @@ class DoctorScreen(Screen):
         self.report = doctor_report
         box = self.query_one("#checks")
         await box.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         shown_checks = sorted(doctor_report.checks, key=lambda c: VERDICTS.index(c.verdict))
         for n, check in enumerate(shown_checks):
             style = _STYLE[check.verdict]
@@ -127,7 +138,7 @@ class DoctorScreen(Screen):
 
     @on(Button.Pressed, ".fix")
     def preview_fix(self, event: Button.Pressed) -> None:
-        check = self._checks[int(event.button.id.removeprefix("fix-"))]
+        check = self._checks[int((event.button.id or "").removeprefix("fix-"))]
         self.query_one("#spinner").display = True
         self.build_fix(check)
 
@@ -142,11 +153,11 @@ class DoctorScreen(Screen):
         preview.display = plan is not None
         if plan is None:
             return
-        from rich.console import Group
+        from rich.console import Group, RenderableType
         from rich.syntax import Syntax
         from rich.text import Text
 
-        parts = [Text(f"⚠ {in_wizard(mask(note))}") for note in plan.notes]
+        parts: list[RenderableType] = [Text(f"⚠ {in_wizard(mask(note))}") for note in plan.notes]
         for path, diff in plan.diffs():
             parts += [Text(shown(path), style="bold"), Syntax(diff, "diff", theme="ansi_dark", word_wrap=True)]
         parts += [Text(f"secret: {write.summary} (value masked)") for write in plan.secret_writes]

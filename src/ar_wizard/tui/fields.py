@@ -45,16 +45,18 @@ class CoreCheck(Validator):
 class Tick(Checkbox):
     """A tick box whose state shows in its glyph, not only in its colour."""
 
+    # Textual reads the glyph from this class attribute; a property makes it follow the state.
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - ToggleButton's name for the glyph
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - ToggleButton's name
         return "✓" if self.value else " "
 
 
 class Choice(RadioButton):
     """A radio button whose state shows in its glyph, not only in its colour."""
 
+    # Textual reads the glyph from this class attribute; a property makes it follow the state.
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - ToggleButton's name for the glyph
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - ToggleButton's name
         return "●" if self.value else " "
 
 

@@ -143,5 +143,5 @@ class Reachable(Vertical):
     @on(OptionList.OptionSelected, "#reachable-options")
     def pick(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        repo = self._all[int(event.option.id)]
+        repo = self._all[int(event.option.id or 0)]
         self.post_message(self.Picked(dict(repo.fields), repo.name))

@@ -46,7 +46,9 @@ class ApplyScreen(StepScreen):
         from ...apply import apply
 
         label = f"{self.draft.mode} {self.draft.index_name} (wizard)"
-        report(self, lambda: apply(self.wizard.plan, label=label), abandon=False)
+        plan = self.wizard.plan
+        assert plan is not None  # Preview made it; Apply follows no other step
+        report(self, lambda: apply(plan, label=label), abandon=False)
 
     @on(Finished)
     def show(self, message: Finished) -> None:
@@ -63,7 +65,7 @@ class ApplyScreen(StepScreen):
             self.query_one("#apply-buttons").display = True
             self.query_one("#back-button").focus()
         else:
-            result = self.wizard.result = message.value
+            result = self.wizard.result = message.result()
             lines = [f"✓ wrote {shown(p)}" for p in result.written]
             lines += [f"✓ stored {s}" for s in result.secrets]
             lines += [f"  kept {shown(p)} (already right)" for p in result.unchanged]

@@ -63,7 +63,7 @@ class AuthScreen(StepScreen):
 
     def save(self) -> None:
         pressed = self.query_one("#auth", RadioSet).pressed_button
-        self.draft.auth = pressed.id if pressed is not None else "token"
+        self.draft.auth = (pressed.id or "token") if pressed is not None else "token"
         self.draft.username = self.query_one("#username", Input).value.strip()
         if not self.draft.stores_secret:
             self.draft.secret = None
@@ -77,7 +77,7 @@ class AuthScreen(StepScreen):
         return self.query_one("#username", Input)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        method = event.pressed.id
+        method = event.pressed.id or "token"
         if method == "keyring":
             note = "The index URL will carry the username and uv will use keyring-provider = \"subprocess\"."
             if self.provider.key == "azure":
@@ -113,7 +113,9 @@ class AuthScreen(StepScreen):
     def check_keyring(self, install: bool = False) -> None:
         from ...credentials import keyring_setup
 
-        package, backend = self.provider.keyring_plugin
+        plugin = self.provider.keyring_plugin
+        assert plugin is not None  # the plugin panel shows only for providers that have one
+        package, backend = plugin
 
         def checked():
             if install:
@@ -135,14 +137,15 @@ class AuthScreen(StepScreen):
             panel.update(f"[$error]✗ {escape(message.error)}[/]")
             return
         lines = []
-        for finding in message.value:
+        findings = message.result()
+        for finding in findings:
             mark = "[$success]✓[/]" if finding.ok else "[$error]✗[/]"
             lines.append(f"{mark} {escape(finding.message)}")
             if not finding.ok and finding.fix:
                 lines.append(f"   fix: {escape(finding.fix)}")
         panel.update("\n".join(lines))
         self.query_one("#install-keyring").display = any(
-            not f.ok and f.fix and f.fix.startswith("uv tool install") for f in message.value
+            not f.ok and f.fix and f.fix.startswith("uv tool install") for f in findings
         )
 
     @on(Button.Pressed, "#install-keyring")

@@ -27,8 +27,9 @@ MINT_SOURCES = {
 class CredentialsScreen(StepScreen):
     STEP = Step.CREDENTIALS
 
+    # StepScreen's class attribute; here it names the index being rotated.
     @property
-    def HEADING(self) -> str:  # noqa: N802 - StepScreen's name for the title
+    def HEADING(self) -> str:  # type: ignore[override]  # noqa: N802 - StepScreen's name
         if self.draft.mode == "rotate":
             return f"A new secret for {self.draft.index_name}"
         return f"Your credential for {self.draft.index_name}" if self.draft.mode == "join" else "The credential"
@@ -39,6 +40,7 @@ class CredentialsScreen(StepScreen):
 
         if self.draft.mode == "rotate":
             existing = self.draft.existing
+            assert existing is not None  # a rotation starts from the index as it is set up
             places = "\n".join(f"  • {escape(c.where)}" for c in existing.rotatable)
             yield Static(
                 f"Index {escape(existing.index.plain_url)}, user {escape(self.draft.username)!r}.\n"
@@ -149,7 +151,7 @@ class CredentialsScreen(StepScreen):
     @on(Button.Pressed, "#mint-button")
     def mint(self) -> None:
         pressed = self.query_one("#mint-source", RadioSet).pressed_button if self.query("#mint-source") else None
-        source = pressed.id.removeprefix("mint-") if pressed is not None else "auto"
+        source = (pressed.id or "").removeprefix("mint-") if pressed is not None else "auto"
         key = Path(self._key_path()).expanduser() if self._key_path() else None
         self.query_one("#minted", Static).update("Minting…")
         self.query_one("#minted").display = True
@@ -171,8 +173,8 @@ class CredentialsScreen(StepScreen):
             box.update(f"✗ {escape(message.error)}")
             box.set_classes("reason error")
             return
-        self._minted = message.value
-        self.query_one("#secret", SecretInput).value = message.value.secret.reveal()
-        box.update(f"✓ {escape(in_wizard(describe(message.value)))}")
+        minted = self._minted = message.result()
+        self.query_one("#secret", SecretInput).value = minted.secret.reveal()
+        box.update(f"✓ {escape(in_wizard(describe(minted)))}")
         box.set_classes("reason ok")
         self.refresh_nav()

@@ -104,7 +104,7 @@ class DoneScreen(StepScreen):
         proof = self.query_one("#proof", Static)
         verdict = message.value
         ok = verdict is not None and verdict.ok
-        text = verdict.message if verdict is not None else message.error
+        text = verdict.message if verdict is not None else message.error or ""
         proof.update(("✓ " if ok else "✗ ") + escape(in_wizard(mask(text))))
         proof.set_classes("verdict passed" if ok else "verdict failed")
 
@@ -121,7 +121,7 @@ class DoneScreen(StepScreen):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
-        self.show_snippet(event.pressed.id.removeprefix("kind-"))
+        self.show_snippet((event.pressed.id or "").removeprefix("kind-"))
 
     def show_snippet(self, kind: str) -> None:
         from rich.syntax import Syntax  # ~45 ms (pygments); only drawing a snippet needs it

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
+from textual.widget import Widget
 from textual.widgets import Collapsible, LoadingIndicator, Static
 
 from ...flow import Step
@@ -73,8 +74,8 @@ class PreviewScreen(StepScreen):
             error.display = True
             self.refresh_nav()
             return
-        plan = self._plan = message.value
-        widgets = []
+        plan = self._plan = message.result()
+        widgets: list[Widget] = []
         for note in plan.notes:
             widgets.append(Static(f"⚠ {escape(in_wizard(note))}", classes="warning"))
         diffs = dict(plan.diffs())

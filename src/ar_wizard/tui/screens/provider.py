@@ -32,6 +32,6 @@ class ProviderScreen(StepScreen):
 
     def save(self) -> None:
         pressed = self.query_one("#provider", RadioSet).pressed_button
-        if pressed is not None and pressed.id != self.draft.provider:
+        if pressed is not None and pressed.id and pressed.id != self.draft.provider:
             self.draft.provider = pressed.id
             self.draft.fields = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
@@ -33,7 +35,7 @@ class RegistryScreen(StepScreen):
             yield Reachable(self.provider.key, api_endpoint=self.draft.api_endpoint, key_file=self.draft.key_file,
                             region=self.draft.fields.get("region", ""))
         for spec in self.provider.fields:
-            check = CoreCheck(lambda value, name=spec.name: self.provider.check_field(name, value), optional=spec.optional)
+            check = CoreCheck(partial(self.provider.check_field, spec.name), optional=spec.optional)
             suggester = SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
             yield Field(
                 spec.label,
@@ -76,7 +78,7 @@ class RegistryScreen(StepScreen):
         }
         self.draft.index_name = self.query_one("#index-name", Input).value.strip()
         pressed = self.query_one("#scope", RadioSet).pressed_button
-        self.draft.scope = pressed.id if pressed is not None else "project"
+        self.draft.scope = (pressed.id or "project") if pressed is not None else "project"
 
     def _first_blocking(self) -> tuple[Field, str] | None:
         for field in self.query(Field):
@@ -108,7 +110,9 @@ class RegistryScreen(StepScreen):
                 if self.query(f"#field-{name}"):
                     self.query_one(f"#field-{name}", Input).value = value
         if event.input.id == "field-region" and self.query("#reachable") and event.input.is_valid:
-            self.query_one("#reachable").look_in(event.value.strip())
+            from ..reachable import Reachable
+
+            self.query_one("#reachable", Reachable).look_in(event.value.strip())
         if event.input.id == "index-name" and event.value.strip():
             stem = env_var_stem(event.value.strip())
             event.input.tooltip = f"Variables: {stem}_USERNAME, {stem}_PASSWORD"

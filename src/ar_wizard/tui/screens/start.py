@@ -95,6 +95,7 @@ class StartScreen(StepScreen):
 
     def show_findings(self) -> None:
         f = self.wizard.findings
+        assert f is not None  # called once discovery has answered
         lines = []
         if f.indexes:
             lines.append("Indexes already configured:")
@@ -162,7 +163,7 @@ class StartScreen(StepScreen):
             return
         from ...join import draft_for
 
-        status = next(s for s in self.wizard.statuses if s.index.name == name)
+        status = next(s for s in self.wizard.statuses or () if s.index.name == name)
         self.wizard.draft = draft_for(status.index, self.draft.project_dir)
         self.wizard.advance("next")
 
@@ -206,7 +207,7 @@ class StartScreen(StepScreen):
         if message.error:
             self.show_error(message.error)
             return
-        self.wizard.draft = message.value
+        self.wizard.draft = message.result()
         self.wizard.advance("next")
 
     def show_error(self, error: str | None) -> None:

@@ -55,7 +55,7 @@ class TargetsScreen(StepScreen):
         targets = tuple(t for t in TOOLS if self.query_one(f"#tool-{t}", Tick).value)
         publish = self.query_one("#publish", Tick).value
         pressed = self.query_one("#store", RadioSet).pressed_button
-        store = pressed.id.removeprefix("store-") if pressed is not None else self.draft.store
+        store = (pressed.id or "").removeprefix("store-") if pressed is not None else self.draft.store
         return targets, publish, store
 
     def save(self) -> None:
@@ -145,7 +145,7 @@ class TargetsScreen(StepScreen):
             box.update(f"✗ {escape(message.error)}")
             box.set_classes("reason error")
             return
-        key, ready = message.value
+        key, ready = message.result()
         if key != self._key():
             return  # the choice changed while it was checked; that check is under way
         self._readiness = key, ready
