@@ -540,3 +540,27 @@ def test_a_user_login_given_as_a_key_file_is_explained_in_the_wizards_words(home
     why = run(flow())
     assert any("not a service-account key" in w and "Auth screen" in w for w in why)
     assert not any("--" in w for w in why)
+
+
+def test_a_broken_uv_on_path_is_said_on_the_start_screen_and_the_wizard_goes_on(home, monkeypatch, private_index):
+    broken = home.root / "broken-bin"
+    broken.mkdir()
+    uv = broken / "uv"
+    uv.write_text("#!/nonexistent/interpreter\n")  # on PATH and executable, but it cannot run
+    uv.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken}:{home.env['PATH']}")
+    with (home.project / "pyproject.toml").open("a") as f:
+        f.write(f'\n[[tool.uv.index]]\nname = "acme"\nurl = "{private_index.simple_url}"\n')
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_step(pilot, Step.START)
+            await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
+            said = [n.message for n in pilot.app._notifications]
+            await next_step(pilot)
+            await at_step(pilot, Step.PROVIDER)
+            return said
+
+    said = run(flow())
+    assert any("Could not run" in message and "uv" in message for message in said), said

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.widgets import Static
 
+from ...errors import UserError
 from ...flow import Step
 from ...paths import shown
 from ..background import Finished, report
@@ -54,8 +55,16 @@ class StartScreen(StepScreen):
         from ...discover import discover
         from ...expiry import expiring
 
-        findings = discover(self.draft.project_dir)
-        soon = expiring()
+        try:
+            findings = discover(self.draft.project_dir)
+            soon = expiring()
+        except (UserError, OSError) as err:
+            # What could not be looked at is said on the screen; the wizard itself still works.
+            from ...discover import Findings
+            from ...fileio import describe_os_error
+
+            why = describe_os_error(err) if isinstance(err, OSError) else err.for_wizard()
+            findings, soon = Findings(problems=[why]), []
         self.app.call_from_thread(self._found, findings, soon)
 
     def _found(self, findings, soon) -> None:
@@ -69,7 +78,11 @@ class StartScreen(StepScreen):
         """Whether this machine holds credentials for each configured index (runs uv and keyring)."""
         from ...join import status
 
-        statuses = status(findings, self.draft.project_dir)
+        try:
+            statuses = status(findings, self.draft.project_dir)
+        except UserError as err:  # uv or keyring would not answer: each index's line says so
+            statuses = []
+            self.app.call_from_thread(self.notify, err.for_wizard(), severity="warning")
         self.app.call_from_thread(self._credentials_found, statuses)
 
     def _credentials_found(self, statuses) -> None:
