@@ -32,7 +32,33 @@ STEP_TITLES = {
 }
 
 
-class StepScreen(Screen):
+class WizardScreen(Screen):
+    """The frame every screen of the wizard shares: the line that says where the user is, the
+    heading with its help, a scrolling ``body()``, and the footer with the keys that work."""
+
+    HEADING = ""
+    HELP = ""
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.where(), id="steps")
+        yield Static(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{self.HELP}[/]", id="intro")
+        # The body scrolls with the mouse and the focused widget; it is not a Tab stop itself.
+        with VerticalScroll(id="body", can_focus=False):
+            yield from self.body()
+        yield Footer()
+
+    def where(self) -> str:
+        return "ar-wizard"
+
+    def body(self) -> ComposeResult:
+        return iter(())
+
+
+class StepScreen(WizardScreen):
     """A step reads the draft when shown and writes it back on Next or Back.
 
     Subclasses give ``STEP``, ``HEADING``, ``HELP``, compose their fields in
@@ -41,8 +67,6 @@ class StepScreen(Screen):
     """
 
     STEP: Step
-    HEADING = ""
-    HELP = ""
 
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="next", tooltip="Go to the next step"),
@@ -51,23 +75,11 @@ class StepScreen(Screen):
     ]
 
     @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def draft(self) -> Draft:
         return self.wizard.draft
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._indicator(), id="steps")
-        yield Static(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{self.HELP}[/]", id="intro")
-        # The body scrolls with the mouse and the focused widget; it is not a Tab stop itself.
-        with VerticalScroll(id="body", can_focus=False):
-            yield from self.body()
-        yield Footer()
-
-    def body(self) -> ComposeResult:
-        return iter(())
+    def where(self) -> str:
+        return self._indicator()
 
     def on_mount(self) -> None:
         self.load()

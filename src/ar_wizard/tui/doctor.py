@@ -9,20 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
-from textual.screen import Screen
-from textual.widgets import Button, Footer, LoadingIndicator, Static
+from textual.widgets import Button, LoadingIndicator, Static
 
 from ..apply import ApplyResult
 from ..doctor import Report
 from ..model import Plan, mask
 from ..paths import shown
 from .background import Finished, report
+from .base import WizardScreen
 from .words import in_wizard
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from .app import WizardApp
 
 
 class ReportReady(Finished[Report]):
@@ -41,31 +40,26 @@ _STYLE = {"fail": "$error", "warn": "$warning", "info": "$accent", "ok": "$succe
 _MARK = {"fail": "✗", "warn": "!", "info": "i", "ok": "✓", "skipped": "-"}
 
 
-class DoctorScreen(Screen):
+class DoctorScreen(WizardScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the start"),
         Binding("ctrl+r", "rerun", "Check again", id="rerun", tooltip="Run every check again"),
     ]
 
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+    HEADING = "Why an existing setup fails"
+    HELP = ("Each check looks at the real files, tools and index. A fix is shown as a diff before anything is "
+            "written, and backed up for `ar-wizard undo`.")
 
-    def compose(self) -> ComposeResult:
-        yield Static("ar-wizard   [b]Doctor[/]", id="steps")
-        yield Static(
-            "[b $primary]Why an existing setup fails[/]\n[$text-muted]Each check looks at the real files, tools and "
-            "index. A fix is shown as a diff before anything is written, and backed up for `ar-wizard undo`.[/]",
-            id="intro",
-        )
-        with VerticalScroll(id="body", can_focus=False):
-            yield LoadingIndicator(id="spinner")
-            yield VerticalScroll(id="checks", can_focus=False)
-            yield Static("", id="fix-preview")
-            with Horizontal(id="fix-buttons"):
-                yield Button("Apply this fix", id="apply-fix", variant="success")
-                yield Button("Cancel", id="cancel-fix")
-        yield Footer()
+    def where(self) -> str:
+        return "ar-wizard   [b]Doctor[/]"
+
+    def body(self) -> ComposeResult:
+        yield LoadingIndicator(id="spinner")
+        yield VerticalScroll(id="checks", can_focus=False)
+        yield Static("", id="fix-preview")
+        with Horizontal(id="fix-buttons"):
+            yield Button("Apply this fix", id="apply-fix", variant="success")
+            yield Button("Cancel", id="cancel-fix")
 
     def on_mount(self) -> None:
         self.report = None
