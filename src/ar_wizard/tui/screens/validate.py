@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.markup import escape
 from textual.widgets import Button, LoadingIndicator, Static
 
@@ -29,7 +30,19 @@ class ValidateScreen(StepScreen):
         "token, username or URL shows up later as a 401 or 404 from uv (`ar-wizard undo` takes it back)."
     )
 
-    skipped = False
+    #: what the screen shows: asking (spinner, Skip), passed, failed (Retry, Skip) or skipped (Retry);
+    #: app.tcss shows and hides the parts by the class it sets
+    phase: reactive[str] = reactive("asking", init=False)
+
+    @property
+    def skipped(self) -> bool:
+        return self.phase == "skipped"
+
+    def watch_phase(self, phase: str) -> None:
+        for name in ("asking", "passed", "failed", "skipped"):
+            self.set_class(phase == name, f"-{name}")
+        self.refresh_bindings()  # Ctrl+S only while there is something to skip
+        self.refresh_nav()
 
     def body(self) -> ComposeResult:
         from textual.containers import Horizontal
@@ -44,32 +57,24 @@ class ValidateScreen(StepScreen):
 
     def load(self) -> None:
         self.wizard.verdict = None
+        self.set_class(True, "-asking")
         self.action_retry()
 
     def action_skip(self) -> None:
         """Off the VPN, say: go on to the Preview without asking the index (what it risks is shown)."""
         self.workers.cancel_group(self, "validate")
-        self.skipped = True
         self.wizard.verdict = None
-        self.query_one("#spinner").display = False
         box = self.query_one("#verdict", Static)
-        box.display = True
         box.update("Skipped: the credentials were not checked against the index.")
         box.set_classes("verdict")
-        self.query_one("#retry-button").display = True
-        self.refresh_nav()
+        self.phase = "skipped"
         self.action_next()
 
     def action_retry(self) -> None:
-        self.skipped = False
         self.wizard.verdict = None
-        self.query_one("#spinner").display = True
-        self.query_one("#verdict").display = False
-        self.query_one("#retry-button").display = False
-        self._show_skip(True)
+        self.phase = "asking"
         url = self.draft.fields.get("url", "the index")
         self.query_one("#asking", Static).update(f"Asking {url} as {self.draft.username!r}…")
-        self.refresh_nav()
         self.check()
 
     @work(thread=True, exclusive=True, group="validate")
@@ -87,28 +92,19 @@ class ValidateScreen(StepScreen):
         # A server that never asks for credentials gets them unasked: authenticate = "always".
         self.draft.authenticate_always = verdict.ok and verdict.unasked
         self.query_one("#asking", Static).update(f"Asked {verdict.url} as {self.draft.username!r}.")
-        self.query_one("#spinner").display = False
         box = self.query_one("#verdict", Static)
-        box.display = True
         timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
-        self._show_skip(not verdict.ok)
         if verdict.ok:
             box.update(f"✓ {escape(in_wizard(mask(verdict.message)))}{timing}")
             box.set_classes("verdict passed")
         else:
             box.update(f"✗ {escape(in_wizard(mask(verdict.message)))}{timing}\n\nNothing has been written. Fix it with Back, or Retry.")
             box.set_classes("verdict failed")
-            self.query_one("#retry-button").display = True
-        self.refresh_nav()
-
-    def _show_skip(self, shown: bool) -> None:
-        self.query_one("#skip-button").display = shown
-        self.query_one("#skip-risk").display = shown
-        self.refresh_bindings()  # Ctrl+S only while there is something to skip
+        self.phase = "passed" if verdict.ok else "failed"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
-            return bool(self.query("#skip-button")) and self.query_one("#skip-button").display
+            return self.phase in ("asking", "failed")
         return super().check_action(action, parameters)
 
     def problem(self) -> str | None:
