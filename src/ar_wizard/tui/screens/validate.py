@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
 
 from ...flow import Step
