@@ -11,7 +11,15 @@ from ar_wizard.apply import undo
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until, walk_to_validate
+from wizard_driver import (
+    at_step,
+    finish_from_validate,
+    next_step,
+    start_to_registry,
+    type_into,
+    wait_until,
+    walk_to_validate,
+)
 
 SIZE = (110, 45)
 
@@ -191,13 +199,7 @@ def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.findings is not None)
-            await next_step(pilot)
-            await at_step(pilot, Step.PROVIDER)
-            await pilot.click("#gcp")
-            await next_step(pilot)
-            await at_step(pilot, Step.REGISTRY)
+            await start_to_registry(pilot, "gcp")
             await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
             await pilot.pause()
             parsed = [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]

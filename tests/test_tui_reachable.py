@@ -10,7 +10,7 @@ from ar_wizard.flow import Step
 from ar_wizard.model import Draft
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until
+from wizard_driver import at_step, finish_from_validate, next_step, start_to_registry, type_into, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -28,13 +28,7 @@ def test_a_repository_picked_from_the_list_fills_the_fields_and_uv_add_works(
     async def flow():
         app = WizardApp(draft=Draft(project_dir=home.project, api_endpoint=cloud_apis.url))
         async with app.run_test(size=SIZE) as pilot:
-            await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.findings is not None)
-            await next_step(pilot)
-            await at_step(pilot, Step.PROVIDER)
-            await pilot.click("#gcp")
-            await next_step(pilot)
-            await at_step(pilot, Step.REGISTRY)
+            await start_to_registry(pilot, "gcp")
             options = pilot.app.screen.query_one("#reachable-options")
             await wait_until(pilot, lambda: options.option_count == 2, what="the list of repositories")
             await type_into(pilot, "#reachable-filter", "eu")
@@ -71,12 +65,7 @@ def test_without_credentials_to_list_with_typing_still_works_and_the_reason_is_s
     async def flow():
         app = WizardApp(draft=Draft(project_dir=home.project, provider="gcp", api_endpoint=cloud_apis.url))
         async with app.run_test(size=SIZE) as pilot:
-            await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.findings is not None)
-            await next_step(pilot)
-            await at_step(pilot, Step.PROVIDER)
-            await next_step(pilot)
-            await at_step(pilot, Step.REGISTRY)
+            await start_to_registry(pilot)
             status = pilot.app.screen.query_one("#reachable-status")
             await wait_until(pilot, lambda: "type the names below" in str(status.render()), what="the reason")
             await type_into(pilot, "#field-project", "acme-prod")
@@ -94,12 +83,7 @@ def test_aws_lists_the_region_typed_and_a_pick_fills_domain_owner_and_repository
     async def flow():
         app = WizardApp(draft=Draft(project_dir=home.project, provider="aws"))
         async with app.run_test(size=SIZE) as pilot:
-            await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.findings is not None)
-            await next_step(pilot)
-            await at_step(pilot, Step.PROVIDER)
-            await next_step(pilot)
-            await at_step(pilot, Step.REGISTRY)
+            await start_to_registry(pilot)
             status = pilot.app.screen.query_one("#reachable-status")
             await wait_until(pilot, lambda: "Give the region" in str(status.render()), what="the region prompt")
             await type_into(pilot, "#field-region", "eu-west-1")

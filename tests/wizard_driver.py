@@ -33,6 +33,18 @@ async def next_step(pilot) -> None:
     await pilot.press("ctrl+n")
 
 
+async def start_to_registry(pilot, provider: str | None = None) -> None:
+    """Start → Provider (choosing ``provider``, else the draft's) → Registry."""
+    await at_step(pilot, Step.START)
+    await wait_until(pilot, lambda: pilot.app.findings is not None, what="discovery")
+    await next_step(pilot)
+    await at_step(pilot, Step.PROVIDER)
+    if provider:
+        await pilot.click(f"#{provider}")
+    await next_step(pilot)
+    await at_step(pilot, Step.REGISTRY)
+
+
 async def answer_registry(pilot, url: str, name: str, *, scope: str = "project") -> None:
     await at_step(pilot, Step.REGISTRY)
     await type_into(pilot, "#field-url", url)
