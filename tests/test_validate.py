@@ -9,8 +9,9 @@ import subprocess
 import threading
 
 from ar_wizard.model import Draft, Secret
+from ar_wizard.network import describe
 from ar_wizard.providers.base import explain_status
-from ar_wizard.validate import _network_problem, check_index, validate_draft
+from ar_wizard.validate import check_index, validate_draft
 
 
 def explain(url):
@@ -76,7 +77,7 @@ def test_a_closed_port_says_nothing_is_listening():
 
 
 def test_an_unknown_host_is_explained_as_dns():
-    message = _network_problem(socket.gaierror(-2, "Name or service not known"), "pkgs.example", "u", 5)
+    message = describe(socket.gaierror(-2, "Name or service not known"), "https://pkgs.example/simple/", 5)
     assert "could not be found (DNS)" in message
 
 

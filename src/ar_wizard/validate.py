@@ -22,8 +22,6 @@ keyring, a bad URL) never loads them.
 from __future__ import annotations
 
 import base64
-import socket
-import ssl
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
@@ -179,34 +177,25 @@ def _same_origin(a: str, b: str) -> bool:
 
 def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _READ) -> _Answer:
     """GET ``url``; a redirect that only adds or drops the trailing slash is followed, no other."""
-    import urllib.error
     import urllib.request
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None  # urllib then raises HTTPError with the 3xx, which is read below
+    from .network import NetworkError, open_url
 
-    opener = urllib.request.build_opener(NoRedirect)
-    host = urlsplit(url).hostname or url
     for _ in range(5):
         request = urllib.request.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "ar-wizard"})
         if authorization:
             request.add_unredirected_header("Authorization", authorization)
         try:
-            try:
-                response = opener.open(request, timeout=timeout)
-            except urllib.error.HTTPError as err:
-                response = err
-            with response:
+            with open_url(request, timeout=timeout, follow_redirects=False) as response:
                 status = response.getcode()
                 headers = response.headers
                 body = response.read(read) if read else b""
-        except urllib.error.URLError as err:
-            raise _Unreachable(_network_problem(err.reason, host, url, timeout)) from None
-        except TimeoutError:
-            raise _Unreachable(_timed_out(host, timeout)) from None
-        except (OSError, ValueError) as err:
-            raise _Unreachable(_network_problem(err, host, url, timeout)) from None
+        except NetworkError as err:
+            raise _Unreachable(err.message) from None
+        except (OSError, ValueError) as err:  # the connection broke while the body was read
+            from .network import describe, proxy_for
+
+            raise _Unreachable(describe(err, url, timeout, proxy_for(url))) from None
         location = urljoin(url, headers.get("Location", "")) if 300 <= status < 400 else ""
         if location and _same_origin(location, url) and (
             urlsplit(location).path.rstrip("/") == urlsplit(url).path.rstrip("/")
@@ -381,7 +370,6 @@ def _read_public_root(url, username, secret, anonymous, authenticated, explain, 
 def _devpi_login(url: str, username: str, secret: Secret, projects, timeout: float) -> Verdict:
     """devpi serves a world-readable index to anyone; its login endpoint checks the password."""
     import json
-    import urllib.error
     import urllib.request
 
     parts = urlsplit(url)
@@ -392,16 +380,13 @@ def _devpi_login(url: str, username: str, secret: Secret, projects, timeout: flo
     request = urllib.request.Request(
         login, data=body, method="POST", headers={"Content-Type": "application/json", "Accept": "application/json"}
     )
-    host = parts.hostname or url
+    from .network import NetworkError, open_url
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as err:
-        status = err.code
-    except urllib.error.URLError as err:
-        raise _Unreachable(_network_problem(err.reason, host, login, timeout)) from None
-    except TimeoutError:
-        raise _Unreachable(_timed_out(host, timeout)) from None
+        with open_url(request, timeout=timeout, follow_redirects=False) as response:
+            status = response.getcode()
+    except NetworkError as err:
+        raise _Unreachable(err.message) from None
     if status == 200:
         return _accepted(url, username, projects, how=" (devpi's login; the index itself is readable by anyone)")
     if status == 401:
@@ -566,30 +551,3 @@ def prove_with_uv(draft: Draft, package: str, *, timeout: float = 120) -> Verdic
         return Verdict(False, f"uv resolved {package}, but from another index than {r.simple_url}.", r.simple_url, seconds=seconds)
     detail = mask(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no output")
     return Verdict(False, f"uv could not resolve {package}: {detail}", r.simple_url, seconds=seconds)
-
-
-def _timed_out(host: str, timeout: float) -> str:
-    return (
-        f"{host} did not answer within {timeout:.0f} s: check the network, VPN or proxy "
-        "(HTTPS_PROXY), and try again."
-    )
-
-
-def _network_problem(reason, host: str, url: str, timeout: float) -> str:
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        return _timed_out(host, timeout)
-    if isinstance(reason, socket.gaierror):
-        return f"{host} could not be found (DNS): check the spelling of the URL, or connect to the VPN it needs."
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return (
-            f"{host}'s TLS certificate is not trusted ({reason.verify_message}): if a corporate proxy "
-            "re-signs traffic, point SSL_CERT_FILE at its CA bundle (and give uv --system-certs)."
-        )
-    if isinstance(reason, ssl.SSLError):
-        return f"The TLS handshake with {host} failed ({reason.reason or reason}): check that the URL uses the right port and scheme."
-    if isinstance(reason, ConnectionRefusedError):
-        return f"Nothing is listening at {host} (connection refused): check the host and port in {url}."
-    text = mask(str(reason))
-    if "Tunnel connection failed" in text:
-        return f"The proxy refused to connect to {host} ({text}): check HTTPS_PROXY, NO_PROXY and the proxy's credentials."
-    return f"Could not reach {host}: {text}."

@@ -266,10 +266,11 @@ def _reason(err: Exception) -> str:
 
 def _request_adapter():
     """google-auth's HTTP transport interface over urllib.request."""
-    import urllib.error
     import urllib.request
 
     from google.auth import exceptions, transport
+
+    from ..network import NetworkError, open_url
 
     class Response(transport.Response):
         def __init__(self, status: int, headers, data: bytes):
@@ -291,14 +292,12 @@ def _request_adapter():
         def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
             req = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)
             try:
-                with urllib.request.urlopen(req, timeout=timeout or TIMEOUT) as resp:
-                    return Response(resp.status, resp.headers, resp.read())
-            except urllib.error.HTTPError as err:
                 # An error status is an answer google-auth reads (invalid_grant and friends).
-                with err:
-                    return Response(err.code, err.headers, err.read())
-            except (urllib.error.URLError, OSError, ValueError) as err:
-                reason = getattr(err, "reason", err)
-                raise exceptions.TransportError(f"{url}: {reason}") from None
+                with open_url(req, timeout=timeout or TIMEOUT) as resp:
+                    return Response(resp.getcode(), resp.headers, resp.read())
+            except NetworkError as err:
+                raise exceptions.TransportError(err.message) from None
+            except OSError as err:  # the connection broke while the body was read
+                raise exceptions.TransportError(f"{url}: {err}") from None
 
     return Request()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ..errors import UserError
 from ..model import mask
@@ -58,9 +59,9 @@ TIMEOUT = 15.0
 
 def request_json(url: str, *, authorization: str, body: dict | None = None, timeout: float = TIMEOUT) -> dict:
     """GET (or POST ``body``) ``url`` and return its JSON; an HTTP error is ``HttpError``, a network one a sentence."""
-    import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+
+    from ..network import NetworkError, open_url
 
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Authorization": authorization, "Accept": "application/json", "User-Agent": "ar-wizard"}
@@ -69,19 +70,20 @@ def request_json(url: str, *, authorization: str, body: dict | None = None, time
     request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
     host = urlsplit(url).hostname or url
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with open_url(request, timeout=timeout) as response:
+            status = response.getcode()
             raw = response.read()
             content_type = response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as err:
-        raw = err.read()
+    except NetworkError as err:
+        raise ListingError(err.message) from None
+    except OSError as err:  # the connection broke while the body was read
+        raise ListingError(f"The connection to {host} broke ({mask(str(err))}): try again.") from None
+    if status >= 400:
         try:
             parsed = json.loads(raw)
         except ValueError:
             parsed = {}
-        raise HttpError(err.code, parsed if isinstance(parsed, dict) else {}, raw[:500].decode("utf-8", "replace")) from None
-    except (TimeoutError, urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise ListingError(f"Could not reach {host} ({mask(str(reason))}): check the network, VPN or proxy.") from None
+        raise HttpError(status, parsed if isinstance(parsed, dict) else {}, raw[:500].decode("utf-8", "replace"))
     if "json" not in content_type:
         # Azure DevOps answers a refused PAT with a 203 and its sign-in page.
         raise HttpError(203, {}, raw[:500].decode("utf-8", "replace"))
