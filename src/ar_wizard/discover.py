@@ -123,7 +123,7 @@ def discover(project_dir: Path) -> Findings:
     _pypirc_indexes(found)
     found.tools = {tool: userpath.which(tool) for tool in ("uv", "keyring", "gcloud", "aws", "az")}
     adc = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    default_adc = paths.config_home() / "gcloud" / "application_default_credentials.json"
+    default_adc = paths.current().gcloud_adc_file()
     for candidate in (Path(adc) if adc else None, default_adc):
         if candidate is not None and candidate.is_file():
             found.gcloud_adc = candidate
@@ -175,10 +175,12 @@ def _environment_indexes(found: Findings) -> None:
 def _pip_indexes(found: Findings) -> None:
     from .targets import pip_conf
 
-    # pip reads ~/.pip/pip.conf first, then the XDG file, then $PIP_CONFIG_FILE: the last wins.
-    candidates = [paths.legacy_pip_conf(), paths.config_home() / "pip" / "pip.conf"]
-    if paths.pip_conf() not in candidates:
-        candidates.append(paths.pip_conf())
+    # pip reads its legacy file first, then its user file, then $PIP_CONFIG_FILE: the last wins. All three
+    # are read here, even those pip skips, so that doctor can say which one pip ignores.
+    platform = paths.current()
+    candidates = [platform.legacy_pip_conf(), platform.pip_user_conf()]
+    if platform.pip_conf() not in candidates:
+        candidates.append(platform.pip_conf())
     for path in candidates:
         content = read_text(path, found.problems)
         if content is None:

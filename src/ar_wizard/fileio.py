@@ -10,7 +10,10 @@ the target's name (``stray_temps``).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+
+from . import paths
 
 TEMP_SUFFIX = ".ar-wizard"
 
@@ -58,7 +61,7 @@ def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-            os.fchmod(f.fileno(), mode)
+            _set_mode(f.fileno(), tmp, mode)
         crash_point()
         install(tmp, real)
     except BaseException:
@@ -70,8 +73,44 @@ def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
     fsync_dir(real.parent)
 
 
+def _set_mode(fd: int, name: str, mode: int) -> None:
+    """Give the new file its mode where modes protect it (Linux, macOS).
+
+    On Windows the folder's ACL protects it and ``chmod`` only sets the read-only bit, and
+    ``os.fchmod`` exists there only from Python 3.13: the file keeps what its folder gives it."""
+    if not paths.current().applies_modes:
+        return
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:
+        os.chmod(name, mode)
+
+
+#: How long ``install`` keeps trying while another program holds the target open on Windows.
+REPLACE_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+class FileInUse(OSError):
+    """Windows refused to replace a file another program has open (an editor, a running uv or pip)."""
+
+
 def install(tmp: str, real: Path) -> None:
-    os.replace(tmp, real)
+    """``os.replace``, retried briefly where Windows refuses while another process holds ``real`` open.
+
+    Windows answers ``PermissionError`` (sharing violation, winerror 5 or 32) for a file open
+    without ``FILE_SHARE_DELETE``; virus scanners and indexers hold files for a moment, editors longer."""
+    platform = paths.current()
+    for pause in (*REPLACE_RETRIES, None):
+        try:
+            os.replace(tmp, real)
+            return
+        except PermissionError as err:
+            if not platform.windows:
+                raise
+            if pause is None:
+                raise FileInUse(err.errno, "it is open in another program (an editor, or a running uv or pip)",
+                                str(real)) from err
+            time.sleep(pause)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -126,10 +165,10 @@ def describe_os_error(err: OSError) -> str:
     """One sentence for an OSError nothing more specific caught: the real file, what happened, what to do."""
     import errno
 
-    from .paths import shown
-
     where = real_name(err.filename)
-    subject = shown(Path(where)) if where else "a file"
+    subject = paths.shown(Path(where)) if where else "a file"
+    if isinstance(err, FileInUse):
+        return f"{subject}: {err.strerror}; close it there and run again."
     advice = {
         errno.EACCES: "fix its permissions (or its directory's)",
         errno.EPERM: "fix its permissions (or its directory's)",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .. import userpath
+from .. import paths, userpath
 from ..errors import UserError
 from ..model import Secret, mask
 from .process import first_line, run
@@ -248,14 +248,7 @@ def _adc_source() -> str:
 
 def _gcloud_adc_file() -> Path:
     """Where `gcloud auth application-default login` writes, the place google-auth looks."""
-    config = os.environ.get("CLOUDSDK_CONFIG")
-    if config:
-        root = Path(config)
-    elif os.name == "nt":
-        root = Path(os.environ.get("APPDATA", Path.home())) / "gcloud"
-    else:
-        root = Path.home() / ".config" / "gcloud"
-    return root / "application_default_credentials.json"
+    return paths.current().gcloud_adc_file()
 
 
 def _reason(err: Exception) -> str:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import userpath
+from .. import paths, userpath
 from ..errors import UserError
 from ..providers.gcp import GCP_PLUGIN
 from .process import first_line, run
@@ -58,7 +57,7 @@ def check(plugin_package: str | None, backend_hint: str, url: str) -> list[Findi
     first = userpath.which("keyring")
     usable = False
     if first is None:
-        if not bin_on_path and shutil.which("keyring", path=str(bin_dir)):
+        if not bin_on_path and userpath.which("keyring", search=[str(bin_dir)]):
             findings.append(
                 Finding(
                     "keyring-on-path",
@@ -148,12 +147,7 @@ def tool_bin_dir() -> Path:
         result = run([uv, "tool", "dir", "--bin"])
         if result.returncode == 0 and result.stdout.strip():
             return Path(result.stdout.strip())
-    for variable in ("UV_TOOL_BIN_DIR", "XDG_BIN_HOME"):
-        if os.environ.get(variable):
-            return Path(os.environ[variable])
-    if os.environ.get("XDG_DATA_HOME"):
-        return Path(os.environ["XDG_DATA_HOME"]).parent / "bin"
-    return Path.home() / ".local" / "bin"
+    return paths.current().uv_tool_bin_dir()
 
 
 def _plugin_finding(keyring: str, plugin_package: str, backend_hint: str, fix: str) -> Finding:
@@ -235,13 +229,13 @@ def _environment_of(executable: str) -> Path | None:
 def _keyring_for_pip(env: Path) -> str | None:
     """The keyring pip would run: the first on the user's PATH outside ``env``'s scripts directory."""
     scripts = {(env / d).resolve() for d in ("bin", "Scripts")}
-    rest = [p for p in userpath.user_path().split(os.pathsep) if p and Path(p).resolve() not in scripts]
-    return shutil.which("keyring", path=os.pathsep.join(rest))
+    rest = [p for p in userpath.path_entries() if Path(p).resolve() not in scripts]
+    return userpath.which("keyring", search=rest)
 
 
 def _on_path(directory: Path) -> bool:
     wanted = directory.resolve()
-    return any(Path(p).resolve() == wanted for p in userpath.user_path().split(os.pathsep) if p)
+    return any(Path(p).resolve() == wanted for p in userpath.path_entries())
 
 
 def _normal(name: str) -> str:
