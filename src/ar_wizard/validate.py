@@ -51,6 +51,8 @@ class Verdict:
     unasked: bool = False
     #: nothing could tell a right secret from a wrong one (a public index, an empty one)
     unverifiable: bool = False
+    #: the index answers at this URL instead (a redirect to the same path on https or another port)
+    moved_to: str = ""
 
 
 def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
@@ -227,6 +229,10 @@ def check_index(url: str, username: str, secret: Secret | None, *, explain, time
     authorization = _basic(username, secret) if secret is not None else None
     try:
         anonymous = _fetch(url, None, timeout)
+        if anonymous.kind == "redirect" and _moved(url, anonymous.location):
+            # Not a sign-in page: the index itself answers there. No credentials are sent to the old address.
+            return Verdict(False, _moved_message(url, anonymous.location), url, anonymous.status, clock() - started,
+                           moved_to=anonymous.location)
         authenticated = _fetch(url, authorization, timeout) if authorization else anonymous
         verdict = _read_root(url, username, secret, anonymous, authenticated, explain, timeout)
     except _Unreachable as err:
@@ -292,6 +298,23 @@ def _refusal(url, username, anonymous: _Answer, answer: _Answer, explain) -> Ver
             answer.status,
         )
     return None
+
+
+def _moved(url: str, location: str) -> bool:
+    """A redirect to the same host and path on https or on another port: the index moved, it is no sign-in."""
+    a, b = urlsplit(url), urlsplit(location)
+    if (a.hostname or "").lower() != (b.hostname or "").lower() or a.path.rstrip("/") != b.path.rstrip("/"):
+        return False
+    return (a.scheme, a.port) != (b.scheme, b.port)
+
+
+def _moved_message(url: str, location: str) -> str:
+    target = location if location.endswith("/") else location + "/"
+    how = "to https" if urlsplit(url).scheme == "http" and urlsplit(location).scheme == "https" else "to another port"
+    return (
+        f"{url} redirects to {target}: the index has moved there ({how}). Use that URL instead (--url {target}, "
+        "or the URL field), then check again; the credentials were not sent to the old address."
+    )
 
 
 def _never_asks(anonymous: _Answer) -> bool:
