@@ -190,7 +190,7 @@ def keyring_home(home, keyring_bin, monkeypatch) -> Home:
 
 # -- the servers of "Servers it is tested against" (README) -----------------------------------
 
-REAL_SERVERS = ("devpi", "public-root", "sign-in-redirect", "nginx", "json-only", "pypiserver-403")
+REAL_SERVERS = ("devpi", "public-root", "hidden-list", "sign-in-redirect", "nginx", "json-only", "pypiserver-403")
 
 
 @pytest.fixture(scope="session")
@@ -212,6 +212,15 @@ def public_root_index(tmp_path_factory):
     from index_servers import PublicRootIndex
 
     server = _wsgi_server(tmp_path_factory, PublicRootIndex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def hidden_list_index(tmp_path_factory):
+    from index_servers import HiddenListIndex
+
+    server = _wsgi_server(tmp_path_factory, HiddenListIndex)
     yield server
     server.stop()
 
@@ -259,6 +268,7 @@ def stock_pypiserver(tmp_path_factory):
 _SERVER_FIXTURES = {
     "devpi": "devpi_server",
     "public-root": "public_root_index",
+    "hidden-list": "hidden_list_index",
     "sign-in-redirect": "sign_in_redirect_index",
     "nginx": "nginx_index",
     "json-only": "json_only_index",

@@ -441,3 +441,22 @@ def _anchor_texts(html: str) -> list[str]:
 def origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+class HiddenListIndex(_WsgiIndex):
+    """pypicloud's shape (``default_read = authenticated``): ``/simple/`` answers strangers with an empty
+    list and no challenge, lists the projects to a signed-in user; project pages, files and uploads
+    answer 401 with a challenge to anyone else."""
+
+    def start(self):
+        self._inner = _pypiserver(self.packages_dir, [])
+        return super().start()
+
+    def app(self, environ, start_response):
+        if self.users.allows(environ):
+            return self._inner(environ, start_response)
+        if environ.get("PATH_INFO") == "/simple/" and environ["REQUEST_METHOD"] == "GET" \
+                and not environ.get("HTTP_AUTHORIZATION"):
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [b"<!DOCTYPE html><html><head><title>Simple index</title></head><body></body></html>"]
+        return _challenge(start_response)

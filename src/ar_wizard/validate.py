@@ -252,6 +252,19 @@ def _read_root(url, username, secret, anonymous: _Answer, authenticated: _Answer
                                   "packages: publish one, or check the URL")
     if anonymous.kind == "index":
         return _read_public_root(url, username, secret, anonymous, authenticated, explain, timeout)
+    if anonymous.kind == "empty" and projects:
+        return _read_hidden_list(url, username, anonymous, authenticated, projects, explain, timeout)
+    return _accepted(url, username, projects, unasked=_never_asks(anonymous))
+
+
+def _read_hidden_list(url, username, anonymous: _Answer, authenticated: _Answer, projects, explain, timeout) -> Verdict:
+    """The root answers strangers with an empty list and lists projects to the credentials (pypicloud):
+    whether the server asks is decided where the challenge is, on a project page."""
+    name, page = _project_pages(authenticated)[0]
+    anonymous_page = _fetch(page, None, timeout, read=0)
+    if anonymous_page.status == 401:
+        return _accepted(url, username, projects,
+                         how=f" (its list is empty to strangers; the page of {name!r} asks for credentials)")
     return _accepted(url, username, projects, unasked=_never_asks(anonymous))
 
 
