@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import backups, journal, paths, recovery
 from .backups import BackupInfo
+from .credentials import process
 from .errors import ApplyFailed, UserError
 from .fileio import TEMP_SUFFIX, crash_point, read, write_atomically
 from .model import FileChange, Plan, Secret, SecretWrite, mask, sha256
@@ -84,6 +85,10 @@ def _state_dir() -> Path:
         ) from None
     if not state.is_dir():
         raise UserError(f"ar-wizard keeps its backups in {shown(state)}, which is not a directory: move it aside and run again.")
+    if not os.access(state, os.W_OK | os.X_OK):
+        # Refused here, before the lock is taken, so that nothing is attempted (exit 2, not 3).
+        raise UserError(f"ar-wizard keeps its backups in {shown(state)}, which you cannot write: make it yours "
+                        "(or move it aside) and run again.")
     return state
 
 
@@ -126,44 +131,57 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
             f"Could not make a backup in {shown(state / 'backups')} ({err.strerror}): {_advice(err)}."
         ) from None
     result.backup_id = backup.id
-    undo_steps = []  # callables that put back one thing each, run in reverse on failure
+    # What was done so far, newest last: each with how to put it back and how to name it.
+    undo_steps: list[tuple[str, object]] = []
+    def watched():
+        return process.watching(lambda pid: journal.record_child(state, backup_id, _child(pid)))
+
     try:
-        for change, real, current in pending:
-            mode = _mode_for(change, real, current)
-            with _naming(backup.dir):
-                backup.add_file(change.path, real, current, change.after, mode, holds_secret=change.holds_secret)
+        with watched():
+            for change, real, current in pending:
+                mode = _mode_for(change, real, current)
+                with _naming(backup.dir):
+                    backup.add_file(change.path, real, current, change.after, mode, holds_secret=change.holds_secret)
+                    backup.save()
+                with _naming(change.path):
+                    write_atomically(real, change.after, mode)
+                restore_mode = backup.manifest["files"][-1]["mode"] or mode
+                undo_steps.append((shown(change.path),
+                                   lambda real=real, current=current, m=restore_mode: write_atomically(real, current, m)))
+                (result.removed if change.after is None else result.written).append(change.path)
+            for write in secret_writes:
+                store = store_module(write.store)
+                old = store.read(write.service, write.username)
+                backup.add_secret(write, old)
                 backup.save()
-            with _naming(change.path):
-                write_atomically(real, change.after, mode)
-            restore_mode = backup.manifest["files"][-1]["mode"] or mode
-            undo_steps.append(lambda real=real, current=current, m=restore_mode: write_atomically(real, current, m))
-            (result.removed if change.after is None else result.written).append(change.path)
-        for write in secret_writes:
-            store = store_module(write.store)
-            old = store.read(write.service, write.username)
-            backup.add_secret(write, old)
-            backup.save()
-            undo_steps.append(lambda store=store, w=write, old=old: put_secret(store, w.service, w.username, old))
-            put_secret(store, write.service, write.username, write.secret)
-            crash_point()
-            _check_read_back(store, write)
-            if write.secret is not None:
-                result.secrets.append(write.summary)
-            else:
-                where = "uv's credential store" if write.store == "uv" else "the keyring"
-                result.secrets_removed.append(f"the secret for {write.service} ({write.username}) from {where}")
+                undo_steps.append((f"the secret for {write.service}",
+                                   lambda store=store, w=write, old=old: _put_back_secret(store, w, old)))
+                put_secret(store, write.service, write.username, write.secret)
+                crash_point()
+                _check_read_back(store, write)
+                if write.secret is not None:
+                    result.secrets.append(write.summary)
+                else:
+                    where = "uv's credential store" if write.store == "uv" else "the keyring"
+                    result.secrets_removed.append(f"the secret for {write.service} ({write.username}) from {where}")
     except BaseException as err:
-        failures = _roll_back(undo_steps)
-        if failures:
-            backup.save(status="incomplete")
-            journal.end(state)
+        with watched():
+            failed = _roll_back(undo_steps)
+        if failed:
+            # The journal stays: the next command finishes the roll-back from the set (recovery.py).
+            left = "; ".join(f"{what} could not be put back yet ({why})" for what, why in failed)
+            rest = [what for what, _ in undo_steps if what not in dict(failed)]
+            back = f"; {_join_names(rest)} {'is' if len(rest) == 1 else 'are'} as before" if rest else ""
             raise ApplyFailed(
-                f"Writing failed ({_describe(err)}) and {failures} change(s) could not be put back: "
-                f"restore them with `ar-wizard undo {backup.id}`."
+                f"Writing failed ({_describe(err)}): {left}{back}. The next ar-wizard command finishes putting "
+                f"them back once that is fixed (`ar-wizard undo --list` shows the set {backup.id})."
             ) from None
-        backup.save(status="rolled-back")
-        journal.end(state)
-        backup.discard()
+        try:
+            backup.save(status="rolled-back")
+            journal.end(state)
+            backup.discard()
+        except OSError:
+            pass  # everything is put back; the journal left behind only makes the next start check again
         if isinstance(err, _WriteFailed):
             raise ApplyFailed(f"{err.what}, so everything already written was put back: {err.advice}.") from None
         if isinstance(err, (UserError, OSError)):
@@ -173,6 +191,21 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
     crash_point()
     journal.end(state)
     return result
+
+
+def _child(pid: int | None) -> journal.Child | None:
+    return None if pid is None else journal.Child(pid, process.started(pid))
+
+
+def _put_back_secret(store, write: SecretWrite, old: Secret | None) -> None:
+    """Put the old secret back and read it back: "put back" is said only when the store holds it."""
+    put_secret(store, write.service, write.username, old)
+    if store.read(write.service, write.username) != old:
+        raise UserError("the store gave back another value")
+
+
+def _join_names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class _WriteFailed(UserError):
@@ -278,14 +311,16 @@ def _check_read_back(store, write: SecretWrite) -> None:
         )
 
 
-def _roll_back(undo_steps) -> int:
-    failures = 0
-    for step in reversed(undo_steps):
+def _roll_back(undo_steps) -> list[tuple[str, str]]:
+    """Run each step's put-back, newest first; the ones that failed, each with why in a few words."""
+    failed = []
+    for what, step in reversed(undo_steps):
         try:
             step()
-        except Exception:
-            failures += 1
-    return failures
+        except Exception as err:
+            why = (err.strerror or str(err)) if isinstance(err, OSError) else mask(str(err)).split(": ")[0]
+            failed.append((what, why))
+    return failed
 
 
 def _describe(err: BaseException) -> str:
@@ -404,10 +439,16 @@ def purge(older_than_days: float | None) -> list[BackupInfo]:
     return backups.purge_candidates(older_than_days, keep={live} if live else set())
 
 
-def purge_sets(ids: list[str]) -> None:
+def purge_sets(doomed: list[BackupInfo]) -> dict[str, str]:
+    """Delete the sets (and what recovery set aside); for each that is not gone whole, what remains."""
     state = _state_dir()
+    left = {}
     with journal.locked(state):
         live = journal.in_flight(state)
-        for backup_id in ids:
-            if backup_id != live:
-                backups.remove(backup_id)
+        for info in doomed:
+            if info.id == live:
+                continue
+            remains = backups.remove_set_aside(info.id) if info.status == "set aside" else backups.remove(info.id)
+            if remains:
+                left[info.id] = remains
+    return left

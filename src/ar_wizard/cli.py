@@ -174,7 +174,11 @@ def run(argv: list[str]) -> int:
     """Run one command; every user-caused problem becomes one sentence and an exit code."""
     try:
         _recover(argv)
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except UserError as err:
         print(f"error: {_mask(str(err))}", file=sys.stderr)
         return err.exit_code
@@ -189,6 +193,16 @@ def run(argv: list[str]) -> int:
     except Exception:
         _report_crash()
         return 70
+
+
+def _reader_went_away() -> int:
+    """The reader of our output closed it (`ar-wizard undo --list | head`): end quietly, as it asked."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not fail again
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
 
 
 def _recover(argv: list[str]) -> None:
@@ -618,10 +632,12 @@ def _undo(args) -> int:
     if args.list:
         from pathlib import Path
 
+        from .backups import damaged
         from .paths import shown
 
         backups = list_backups()
-        if not backups:
+        broken = damaged()
+        if not backups and not broken:
             print("No backups yet.")
         for b in backups:
             notes = []
@@ -638,6 +654,9 @@ def _undo(args) -> int:
                 print(f"    file    {shown(Path(f))}")
             for s in b.secrets:
                 print(f"    secret  {s}")
+        for b in broken:
+            what = "set aside by recovery" if b.status == "set aside" else "damaged, cannot be undone"
+            print(f"{b.id}  ({what}; may hold old secrets: `ar-wizard undo --purge` deletes it)")
         return EXIT_OK
     target = check_id(args.id) if args.id else latest_undoable()
     if target is None:
@@ -685,7 +704,15 @@ def _purge(args) -> int:
         if not _confirm(question):
             print("Nothing was deleted.")
             return EXIT_OK
-    purge_sets([b.id for b in doomed])
+    left = purge_sets(doomed)
     for b in doomed:
-        print(f"deleted  {b.id}  {b.label}" + ("  (held old secrets)" if b.holds_secrets else ""))
+        if b.id in left:
+            print(f"kept     {b.id}  {b.label}  (could not be deleted: {left[b.id]})")
+        else:
+            print(f"deleted  {b.id}  {b.label}" + ("  (held old secrets)" if b.holds_secrets else ""))
+    if left:
+        from .errors import ApplyFailed
+
+        raise ApplyFailed(f"{len(left)} of {len(doomed)} backup set(s) could not be deleted whole and still hold "
+                          "what is listed above: fix their permissions and run `ar-wizard undo --purge` again.")
     return EXIT_OK

@@ -1,26 +1,36 @@
 """Recovery: rolling back a change a kill cut short, at the start of the next command.
 
 The journal (``journal.py``) names the change; its backup set's manifest lists
-every file and secret recorded before it was written. They are put back in
-reverse (files byte for byte, decided from each file's bytes, so recovery can
-itself be cut short and run again; secrets to their old values), the temp
-files the writes may have left are removed, and the user is told in one
-sentence. All of it runs under the state lock, so a change another ar-wizard
-is making right now is never mistaken for one.
+every file and secret recorded before it was written. A store command the
+change was waiting on is let finish or stopped first (its PID is in the
+journal), so it cannot write its secret after the old one is back. Then they
+are put back in reverse (files byte for byte, decided from each file's bytes,
+so recovery can itself be cut short and run again; secrets to their old
+values, each read back), the temp files the writes may have left are removed,
+and the user is told in one sentence. All of it runs under the state lock, so
+a change another ar-wizard is making right now is never mistaken for one.
+
+Neither the journal nor the set is trusted: a journal that is not one
+ar-wizard wrote, or a set that cannot be read whole, is set aside (moved into
+``damaged/``, never deleted, for ``undo --purge``) with one sentence, and the
+command goes on.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import backups, journal, paths
+from .credentials import process
 from .errors import UserError
 from .fileio import TEMP_SUFFIX, read, remove_stray_temps, write_atomically
-from .model import Secret, sha256
+from .model import sha256
 from .paths import shown
 from .stores import put_secret, store_module
 
 _NOTHING_WRITTEN = "An earlier ar-wizard change was interrupted before it wrote anything; its temp files were removed."
+_PURGE = "`ar-wizard undo --purge` deletes it"
 
 
 def recover() -> str | None:
@@ -34,28 +44,34 @@ def recover() -> str | None:
 
 def recover_locked(state: Path) -> str | None:
     temps = remove_stray_temps(journal.journal_file(state))
-    backup_id = journal.in_flight(state)
-    if backup_id is None:
+    try:
+        entry = journal.read_entry(state)
+    except journal.Damaged as why:
+        aside = journal.set_aside(state, journal.journal_file(state))
+        return (f"ar-wizard's journal was not one it wrote ({why}), so nothing was rolled back: it was moved to "
+                f"{shown(aside)} ({_PURGE}).")
+    if entry is None:
         return _NOTHING_WRITTEN if temps else None
-    directory = backups.root() / backup_id
+    if entry.child is not None:
+        process.stop(entry.child.pid, entry.child.started)
+    directory = backups.root() / entry.backup_id
     if not (directory / "manifest.json").exists():
         # Killed before the set's first manifest was whole: nothing was written yet.
-        if directory.is_dir() and not directory.is_symlink():
-            backups.BackupSet(directory, {}).discard()
+        _drop_unstarted(state, directory)
         journal.end(state)
         return _NOTHING_WRITTEN
     try:
-        backup = backups.BackupSet.load(backup_id)
+        backup = backups.BackupSet.load(entry.backup_id)
+        if backup.status == "pending":
+            backup.check_copies()
     except UserError as err:
-        raise UserError(
-            f"An interrupted ar-wizard change cannot be rolled back ({str(err).rstrip('.')}); once the files "
-            f"are as you want them, delete {journal.journal_file(state)} to go on."
-        ) from None
+        return _set_aside(state, directory, str(err))
     if backup.status != "pending":
         journal.end(state)  # killed after the set was whole, before the journal went
         return None
 
-    put_back, secrets, edited, failed, swept = roll_back(backup)
+    with process.watching(lambda pid: journal.record_child(state, backup.id, _child(pid))):
+        put_back, secrets, edited, failed, swept = roll_back(backup)
     temps += swept
     if failed:
         raise UserError(
@@ -77,14 +93,45 @@ def recover_locked(state: Path) -> str | None:
     return f"An earlier ar-wizard {backup.manifest['label']!r} was interrupted and has been rolled back: {what}."
 
 
+def _child(pid: int | None) -> journal.Child | None:
+    return None if pid is None else journal.Child(pid, process.started(pid))
+
+
+def _drop_unstarted(state: Path, directory: Path) -> None:
+    """A set with no manifest yet holds at most a temp file: remove that; anything else is set aside."""
+    if directory.is_symlink() or not directory.is_dir():
+        return
+    for leftover in directory.glob("*" + TEMP_SUFFIX):
+        leftover.unlink(missing_ok=True)
+    try:
+        directory.rmdir()
+    except OSError:
+        journal.set_aside(state, directory)
+
+
+def _set_aside(state: Path, directory: Path, why: str) -> str:
+    """The journal names a set that cannot be used: move it aside, end the journal, say so."""
+    aside = journal.set_aside(state, directory) if directory.is_dir() and not directory.is_symlink() else None
+    journal.end(state)
+    where = f"it was moved to {shown(aside)} ({_PURGE})" if aside else "there was no set to keep"
+    return (f"An interrupted ar-wizard change could not be rolled back ({why.rstrip('.')}), so its files and "
+            f"secrets were left as they are: {where}.")
+
+
 def roll_back(backup) -> tuple[list[str], int, list[str], list[str], int]:
-    """Undo a pending set in reverse: secrets (written last) first, then files, newest first."""
+    """Undo a pending set in reverse: secrets (written last) first, then files, newest first.
+
+    Each secret is read back after it is put back, so "restored" is said only when the store holds
+    the old value (or none, where there was none)."""
     put_back, edited, failed = [], [], []
     secrets = temps = 0
     for entry in reversed(backup.secret_entries()):
-        old = Secret(backup.read_copy(entry.copy).decode()) if entry.copy else None
+        old = backup.read_secret(entry.copy)
+        store = store_module(entry.store)
         try:
-            put_secret(store_module(entry.store), entry.service, entry.username, old)
+            put_secret(store, entry.service, entry.username, old)
+            if store.read(entry.service, entry.username) != old:
+                raise UserError("the store gave back another value: the store command may still be running")
             secrets += 1
         except (UserError, OSError) as err:
             why = str(err).split(": ")[0] if isinstance(err, UserError) else err.strerror
@@ -92,6 +139,9 @@ def roll_back(backup) -> tuple[list[str], int, list[str], list[str], int]:
     for entry in reversed(backup.file_entries()):
         temps += remove_stray_temps(entry.path)
         try:
+            if Path(os.path.realpath(entry.shown)) != entry.path:
+                failed.append(f"{shown(entry.shown)} (it no longer leads to {entry.path})")
+                continue
             current = read(entry.path)
             if sha256(current) == entry.before_sha256:
                 continue
