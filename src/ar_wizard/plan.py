@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import paths, providers
+from . import paths, providers, shells, userpath
 from .changes import edit_file
-from .credentials import keyring_cli, keyring_setup, pip_cli, uv_store
+from .credentials import keyring_backend, keyring_cli, keyring_setup, pip_cli, uv_store
 from .errors import UserError
 from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
@@ -89,6 +89,7 @@ def build_plan(draft: Draft) -> Plan:
         plan.changes.extend(_store_file_changes(draft, r))
         plan.secret_writes.extend(_secret_writes(draft, r))
         _check_secret_reads_back(plan, draft, r)
+        _check_keyring_backend(plan, draft)
     if draft.auth == "keyring" and draft.provider == "azure":
         plan.notes.append(NONINTERACTIVE_NOTE)
     if draft.auth == "service-account-key":
@@ -99,7 +100,7 @@ def build_plan(draft: Draft) -> Plan:
         )
     if draft.stores_secret and draft.store == "file":
         plan.notes.append(
-            "The token will sit in plain text in pip.conf / .pypirc (mode 0600): prefer --store "
+            f"The token will sit in plain text in pip.conf / .pypirc, {paths.current().private_file()}: prefer --store "
             "keyring or netrc where the tools allow it."
         )
     plan.next_steps.extend(_next_steps(draft, r))
@@ -247,6 +248,71 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
     return []
 
 
+def _netrc_has_other_login(draft: Draft, r: Resolved) -> bool:
+    """~/.netrc has a login for this index's host other than its own (another index on the same host)."""
+    from .discover import read_text
+
+    if draft.stores_secret and draft.store == "netrc":
+        return False
+    text = read_text(paths.netrc(), [])
+    host = urlsplit(r.simple_url).hostname or ""
+    if not text or not host:
+        return False
+    try:
+        entry = netrc_file.lookup(text, host, path=paths.netrc())
+    except UserError:
+        return False
+    return entry is not None and entry[0] != r.username
+
+
+def _refuse_shared_netrc_host(draft: Draft, r: Resolved, hosts: list[str]) -> None:
+    """netrc is keyed by host: an entry another configured index uses with another login is never replaced,
+    since that index would then send this login (uv and pip read the first entry for the host)."""
+    from .discover import discover, read_text
+
+    text = read_text(paths.netrc(), [])
+    if not text:
+        return
+    ours = r.simple_url.rstrip("/")
+    for host in hosts:
+        try:
+            entry = netrc_file.lookup(text, host, path=paths.netrc())
+        except UserError:
+            return  # the edit itself refuses a netrc that does not parse, with its sentence
+        if entry is None or entry[0] == r.username:
+            continue
+        others = sorted({
+            f"{i.name!r} ({i.plain_url})" for i in discover(draft.project_dir).indexes
+            if (urlsplit(i.plain_url).hostname or "") == host and i.plain_url.rstrip("/") != ours
+            and i.name != draft.index_name
+        })
+        if others:
+            raise UserError(
+                f"{paths.shown(paths.netrc())} already has a login for {host} ({entry[0]!r}) that the index "
+                f"{', '.join(others)} uses; netrc keeps one login per host, so replacing it with {r.username!r} "
+                "would break that index. Keep this index's secret in a store keyed by its URL instead: "
+                "--store uv, --store keyring or --store env.",
+                in_wizard=f"{paths.shown(paths.netrc())} already has a login for {host} ({entry[0]!r}) that the "
+                f"index {', '.join(others)} uses; netrc keeps one login per host. Choose uv's store, the keyring "
+                "or .env on the Targets screen: they are keyed by the index's URL.",
+            )
+
+
+def _check_keyring_backend(plan: Plan, draft: Draft) -> None:
+    """Name the store the user's keyring writes to (Credential Manager, Keychain, …), and refuse
+    now a secret it cannot hold (Windows' Credential Manager stops at 1,280 characters)."""
+    if draft.store != "keyring" or not plan.secret_writes:
+        return
+    keyring = userpath.which("keyring")
+    backend = keyring_backend.of(keyring) if keyring else None
+    if backend is None:
+        return  # the store check has said why keyring cannot run
+    why = keyring_backend.refusal(backend, len(_revealed(draft)))
+    if why:
+        raise UserError(why, in_wizard=why.replace("choose ", "choose on the Targets screen ", 1))
+    plan.notes.append(f"keyring keeps the secret in {backend.title}" + (f": {backend.note}." if backend.note else "."))
+
+
 def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
     """Read every file that is to hold the secret as its readers will, and refuse now, before
     anything is written, a secret that would come back different (uv and the keyring are
@@ -329,18 +395,20 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme, parts.netloc
 
 
-def _next_steps(draft: Draft, r: Resolved) -> list[str]:
+def _next_steps(draft: Draft, r: Resolved, shell: shells.Shell | None = None) -> list[str]:
+    """What to run next, in the form for the user's shell (``shells.detect``)."""
+    shell = shell or shells.detect()
     steps = []
     if draft.stores_secret and draft.store == "env":
-        steps.append("set -a; . ./.env; set +a   # load the credentials into this shell")
+        steps.append(shells.with_note(shell, shells.load_env_file(shell), "load the credentials into this shell"))
     if "uv" in draft.targets:
-        steps.append("uv add PACKAGE             # a package from the private index")
+        steps.append(shells.with_note(shell, "uv add PACKAGE", "a package from the private index"))
     if "pip" in draft.targets:
         steps.append("pip install PACKAGE")
     if r.publish and "uv" in draft.targets:
-        steps.append(f"uv publish --index {draft.index_name}")
+        steps.append(f"uv publish --index {shells.quote(shell, draft.index_name)}")
     if "twine" in draft.targets:
-        steps.append(f"twine upload -r {draft.index_name} dist/*")
+        steps.append(f"twine upload -r {shells.quote(shell, draft.index_name)} dist/*")
     return steps
 
 

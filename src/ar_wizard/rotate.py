@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import expiry, paths, providers
+from . import expiry, paths, providers, shells
 from .changes import edit_file
 from .discover import Credential, FoundIndex, credentials_for, discover, username_for
 from .errors import UserError
@@ -183,7 +183,8 @@ def plan_rotation(draft: Draft) -> Plan:
                 f"{cred.where} overrides the stored secret while it is set: change it there too, "
                 "or unset it."
             )
-    plan.next_steps.append("uv lock --refresh   # resolves against the index with the new secret")
+    shell = shells.detect()
+    plan.next_steps.append(shells.with_note(shell, "uv lock --refresh", "resolves against the index with the new secret"))
     return plan
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from .. import paths
 from ..errors import UserError
 from ..model import Secret, mask
 from .process import TimedOut, find, first_line, run
@@ -24,20 +25,18 @@ class Answer:
     seconds: float = 0.0
 
 
-MISSING = (
-    "keyring is not on PATH, so uv and pip cannot ask it for credentials: run "
-    "`uv tool install keyring` and make sure ~/.local/bin is on PATH, or choose another --store."
-)
-
-
-IN_WIZARD = (
-    "keyring is not on PATH, so uv and pip cannot ask it for credentials: install it with the button "
-    "below (`uv tool install keyring`, with ~/.local/bin on PATH), or choose another store."
-)
+def missing(*, in_wizard: bool = False) -> str:
+    """Why keyring cannot be used, naming uv's tool directory as this OS spells it."""
+    bin_dir = paths.shown(paths.current().uv_tool_bin_dir())
+    if in_wizard:
+        return ("keyring is not on PATH, so uv and pip cannot ask it for credentials: install it with the button "
+                f"below (`uv tool install keyring`, with {bin_dir} on PATH), or choose another store.")
+    return ("keyring is not on PATH, so uv and pip cannot ask it for credentials: run "
+            f"`uv tool install keyring` and make sure {bin_dir} is on PATH, or choose another --store.")
 
 
 def executable() -> str:
-    return find("keyring", missing=MISSING, in_wizard=IN_WIZARD)
+    return find("keyring", missing=missing(), in_wizard=missing(in_wizard=True))
 
 
 def read(service: str, username: str) -> Secret | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import paths, userpath
+from .. import paths, shells, userpath
 from ..errors import UserError
 from ..providers.gcp import GCP_PLUGIN
 from .process import first_line, run
@@ -197,7 +197,7 @@ def _backend_finding(backend_hint: str) -> Finding:
         False,
         f"PYTHON_KEYRING_BACKEND={forced} makes keyring use only that backend, so the plugin is never asked: "
         "unset it where uv and pip run.",
-        "unset PYTHON_KEYRING_BACKEND",
+        shells.unset_variable(shells.detect(), "PYTHON_KEYRING_BACKEND"),
     )
 
 
