@@ -48,3 +48,71 @@ def test_a_hidden_list_with_keyring_for_uv_and_pip_is_set_up_and_pip_installs(ke
     downloaded = keyring_home.pip("download", "--no-deps", "-d", tmp_path / "dl", hidden_list_index.package)
     assert downloaded.returncode == 0, downloaded.stdout + downloaded.stderr
     assert (tmp_path / "dl" / wheel_filename(hidden_list_index.package, "1.0.0")).exists()
+
+
+# -- two indexes on one host, different logins ------------------------------------------------
+
+
+@pytest.fixture
+def two_on_one_host(tmp_path):
+    """Two pypiservers on 127.0.0.1 (netrc's key is the host, so they share one entry), each with its own users
+    and its own package."""
+    from private_index import PrivateIndex
+
+    servers = []
+    for name in ("alpha", "beta"):
+        server = PrivateIndex(tmp_path / name / "packages", tmp_path / name / "htpasswd").start()
+        server.add_package(f"{name}-only", "1.0.0")
+        servers.append(server)
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def _rotate(home, name, password):
+    return home.wizard("rotate", "--index", name, "--password-stdin", "--yes", input=password + "\n")
+
+
+def test_netrc_never_takes_over_another_indexs_login_on_the_same_host(home, two_on_one_host):
+    alpha, beta = two_on_one_host
+    alice, alice_pw = _account(alpha, "alice")
+    bob, bob_pw = _account(beta, "bob")
+    assert setup(home, alpha.simple_url, alice, alice_pw, store="netrc", index="alpha").returncode == 0
+    netrc = (home.root / ".netrc").read_bytes()
+
+    refused = setup(home, beta.simple_url, bob, bob_pw, store="netrc", index="beta")
+
+    assert refused.returncode == 2
+    assert "already has a login for 127.0.0.1 ('" + alice + "') that the index 'alpha'" in refused.stderr
+    assert "--store uv, --store keyring or --store env" in refused.stderr
+    assert (home.root / ".netrc").read_bytes() == netrc
+
+
+def test_two_indexes_on_one_host_both_install_and_rotating_either_leaves_the_other_working(home, two_on_one_host):
+    alpha, beta = two_on_one_host
+    alice, alice_pw = _account(alpha, "alice")
+    bob, bob_pw = _account(beta, "bob")
+    assert setup(home, alpha.simple_url, alice, alice_pw, store="netrc", index="alpha").returncode == 0
+    result = setup(home, beta.simple_url, bob, bob_pw, store="uv", index="beta")
+    assert result.returncode == 0, result.stderr
+
+    # uv would send alpha's netrc login to beta unless beta's URL names its own user
+    assert f'url = "http://{bob}@127.0.0.1:' in (home.project / "pyproject.toml").read_text()
+
+    added = home.uv("add", "alpha-only", "beta-only")
+    assert added.returncode == 0, added.stderr
+    netrc = (home.root / ".netrc").read_bytes()
+
+    new_bob = "pw-new-" + alice_pw[3:]
+    beta.set_password(bob, new_bob)
+    rotated = _rotate(home, "beta", new_bob)
+    assert rotated.returncode == 0, rotated.stderr
+    assert (home.root / ".netrc").read_bytes() == netrc  # alpha's login was not touched
+    assert home.uv("lock", "--refresh").returncode == 0
+
+    new_alice = "pw-new-" + bob_pw[3:]
+    alpha.set_password(alice, new_alice)
+    rotated = _rotate(home, "alpha", new_alice)
+    assert rotated.returncode == 0, rotated.stderr
+    locked = home.uv("lock", "--refresh")
+    assert locked.returncode == 0, locked.stderr

@@ -286,7 +286,8 @@ def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -
             entry = netrc_file.lookup(netrc_text, host, path=paths.netrc())
         except UserError:
             entry = None
-        if entry and entry[1]:
+        # netrc is keyed by host: a login other than the index's own belongs to another index on the host.
+        if entry and entry[1] and (not username or entry[0] == username):
             found.append(Credential("netrc", f"{paths.shown(paths.netrc())} (machine {host})", entry[0],
                                     Secret(entry[1]), host, paths.netrc()))
     if index.tool == "uv" and userpath.which("uv"):

@@ -162,8 +162,10 @@ def _uv_config_change(draft: Draft, r: Resolved) -> FileChange:
             path=path,
             in_pyproject=in_pyproject,
             name=draft.index_name,
-            # uv asks the keyring only when it knows the username, and the URL is where it looks.
-            url=with_userinfo(r.simple_url, r.username) if r.keyring else r.simple_url,
+            # uv asks the keyring only when it knows the username, and the URL is where it looks. A username
+            # in the URL also keeps uv from sending another index's netrc login for the same host.
+            url=with_userinfo(r.simple_url, r.username) if r.keyring or _netrc_has_other_login(draft, r)
+            else r.simple_url,
             publish_url=r.upload_url if r.publish else None,
             keyring_subprocess=r.keyring,
             authenticate="always" if draft.authenticate_always else None,
@@ -238,6 +240,7 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
         upload_host = urlsplit(r.upload_url).hostname or ""
         if r.publish and upload_host not in hosts:
             hosts.append(upload_host)
+        _refuse_shared_netrc_host(draft, r, hosts)
 
         def edit(content: str) -> str:
             for host in hosts:
