@@ -45,6 +45,8 @@ def test_gcp_lists_the_python_repositories_of_every_project_and_location_with_th
     found = {(r["fields"]["project"], r["fields"]["location"], r["name"]) for r in json.loads(result.stdout)["repositories"]}
     assert found == {("acme-prod", "us-central1", "py"), ("acme-prod", "us-central1", "py-internal"),
                      ("acme-prod", "europe-west1", "py-eu"), ("acme-dev", "us-central1", "scratch")}
+    urls = {r["name"]: r["index_url"] for r in json.loads(result.stdout)["repositories"]}
+    assert urls["py-eu"] == "https://europe-west1-python.pkg.dev/acme-prod/py-eu/simple/"
     minted = {token for _, token in token_server.issued}
     assert gar.seen_tokens and set(gar.seen_tokens) <= minted
     assert not any(token in result.stdout + result.stderr for token in minted)
@@ -135,6 +137,9 @@ def test_aws_lists_the_repositories_of_every_domain_with_the_owner_from_the_doma
         {"domain": "acme", "domain_owner": ACCOUNT, "region": "eu-west-1", "repository": "py"},
         {"domain": "acme", "domain_owner": ACCOUNT, "region": "eu-west-1", "repository": "py-upstream"},
     ]
+    assert json.loads(result.stdout)["repositories"][0]["index_url"] == (
+        f"https://acme-{ACCOUNT}.d.codeartifact.eu-west-1.amazonaws.com/pypi/py/simple/"
+    )
 
 
 def test_aws_a_domain_that_does_not_exist_is_one_sentence(home, fake_aws):
@@ -157,6 +162,10 @@ def test_azure_lists_organization_and_project_scoped_feeds_with_the_pat(home, cl
     assert [r["fields"] for r in json.loads(result.stdout)["repositories"]] == [
         {"organization": "acme", "project": "", "feed": "shared"},
         {"organization": "acme", "project": "web", "feed": "web-py"},
+    ]
+    assert [r["index_url"] for r in json.loads(result.stdout)["repositories"]] == [
+        "https://pkgs.dev.azure.com/acme/_packaging/shared/pypi/simple/",
+        "https://pkgs.dev.azure.com/acme/web/_packaging/web-py/pypi/simple/",
     ]
     assert cloud_apis.pat not in result.stdout + result.stderr
 

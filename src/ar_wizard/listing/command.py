@@ -23,10 +23,24 @@ def run_list(args, *, secret=None) -> int:
     else:
         listing = _azure(args, secret)
     if args.json:
-        print(mask(json.dumps(listing.as_json(), indent=2, ensure_ascii=False)))
+        print(mask(json.dumps(_with_index_urls(listing, args.provider), indent=2, ensure_ascii=False)))
     else:
         _print(listing)
     return 0
+
+
+def _with_index_urls(listing: Listing, provider_key: str) -> dict:
+    """The listing as JSON, each repository with the index URL setup would write for it (``index_url``)."""
+    from .. import providers
+
+    provider = providers.get(provider_key)
+    data = listing.as_json()
+    for repository, out in zip(listing.repositories, data["repositories"]):
+        try:
+            out["index_url"] = provider.urls(repository.fields).simple
+        except UserError:
+            out["index_url"] = ""  # fields the provider cannot build a URL from: listed, not guessed
+    return data
 
 
 def _gcp(args) -> Listing:
