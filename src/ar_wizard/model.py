@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from . import shells
+
 if TYPE_CHECKING:  # types only: model sits below both, and imports neither at run time
     from .credentials.google import MintedToken
     from .rotate import Existing
@@ -18,7 +20,7 @@ PROVIDERS = ("gcp", "aws", "azure", "generic")
 AUTH_METHODS = ("token", "keyring", "service-account-key")
 STORES = ("uv", "keyring", "env", "netrc", "file")
 SCOPES = ("project", "user")
-TARGETS = ("uv", "pip", "twine")
+TARGETS = ("uv", "pip", "twine", "poetry", "pdm", "hatch")
 MASK = "****"
 
 # Every secret value alive in this process, so that any text about to be shown
@@ -169,13 +171,12 @@ class SecretWrite:
     @property
     def summary(self) -> str:
         """The command that makes this write, exactly as it runs (the secret on its stdin), to copy and run."""
-        from shlex import quote  # start-up: shown only when a plan with a secret write is printed
-
-        service, username = quote(self.service), quote(self.username)
+        shell = shells.detect()
+        service, username = shells.quote(shell, self.service), shells.quote(shell, self.username)
         if self.store == "uv":
             if self.secret is None:
                 return f"uv auth logout {service} --username {username}"
-            return f"uv auth login {service} --username {username} --password -"
+            return f"uv auth login {service} --username {username} --password {shells.quote(shell, '-')}"
         return f"keyring {'set' if self.secret is not None else 'del'} {service} {username}"
 
 

@@ -31,10 +31,17 @@ class Platform:
 
     os: OS
     env: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: How PATH separates its entries: the OS's own (``;`` on Windows) for a platform described as a value,
+    #: ``os.pathsep`` for the running process, whose PATH is written in the convention of the host it runs on.
+    pathsep: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.pathsep:
+            object.__setattr__(self, "pathsep", ";" if self.os == "windows" else ":")
 
     @classmethod
     def current(cls) -> Platform:
-        return cls(_running_os(), os.environ)
+        return cls(_running_os(), os.environ, os.pathsep)
 
     @property
     def windows(self) -> bool:

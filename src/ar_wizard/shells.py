@@ -58,7 +58,8 @@ def quote(shell: Shell, value: str) -> str:
     """``value`` as one literal word in ``shell`` (used for names and URLs, never for a secret)."""
     if shell == "cmd":
         return f'"{value}"' if any(c in value for c in ' &|<>^()%"') else value
-    if value and all(c.isalnum() or c in "_-./:@=+," for c in value):
+    # PowerShell reads a bare word that starts with "-" as an operator or parameter, so it is quoted there.
+    if value and all(c.isalnum() or c in "_-./:@=+," for c in value) and not (shell == "powershell" and value[0] == "-"):
         return value
     return "'" + value.replace("'", "'\\''" if shell == "posix" else "''") + "'"
 

@@ -45,7 +45,7 @@ def _path_variable(platform: Platform) -> str:
 
 
 def path_separator(platform: Platform) -> str:
-    return ";" if platform.windows else ":"
+    return platform.pathsep
 
 
 def user_path(platform: Platform | None = None) -> str:
