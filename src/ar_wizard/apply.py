@@ -19,6 +19,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from . import backups, journal, paths, recovery
 from .backups import BackupInfo
@@ -29,7 +30,8 @@ from .model import FileChange, Plan, Secret, SecretWrite, mask, sha256
 from .paths import shown
 from .stores import put_secret, store_module
 
-__all__ = ["ApplyResult", "BackupInfo", "apply", "list_backups", "run_transaction", "undo", "write_atomically"]
+__all__ = ["ApplyResult", "BackupInfo", "UndoPlan", "apply", "list_backups", "plan_undo", "run_transaction", "undo",
+           "write_atomically"]
 
 
 @dataclass
@@ -375,12 +377,39 @@ def list_backups() -> list[BackupInfo]:
     return out
 
 
-def undo(backup_id: str | None = None) -> ApplyResult:
-    """Put back every file and secret a backup set recorded, byte for byte.
+@dataclass(frozen=True)
+class UndoStep:
+    """What undo does to one file, said before it does it."""
 
-    Without an ID it walks back through history: the newest change that is
-    neither undone nor itself an undo. An undo is never undone, so running
-    ``undo`` again reaches the change before instead of re-applying this one."""
+    path: Path
+    action: Literal["restore", "merge", "remove", "keep"]
+
+    def sentence(self) -> str:
+        where = shown(self.path)
+        return {
+            "restore": f"restore  {where} (as it was before the change)",
+            "merge": f"merge    {where} (takes out only what the change wrote; keeps your edits since)",
+            "remove": f"remove   {where} (it did not exist before)",
+            "keep": f"keep     {where} (already as it was before the change)",
+        }[self.action]
+
+
+@dataclass
+class UndoPlan:
+    backup_id: str
+    steps: list[UndoStep]
+    changes: list[FileChange]
+    writes: list[SecretWrite]
+
+
+def plan_undo(backup_id: str | None = None) -> UndoPlan:
+    """What undoing a set does to each file and secret, checked whole before anything is written.
+
+    A file still as the change left it gets its old bytes back; one edited since (``uv add``)
+    has only the change's own lines taken back out (``merge.take_back``); where the same lines
+    were edited since, undo refuses, naming them. Without an ID it walks back through history:
+    the newest change that is neither undone nor itself an undo. An undo is never undone, so
+    running ``undo`` again reaches the change before instead of re-applying this one."""
     if backup_id is None:
         backup_id = latest_undoable()
         if backup_id is None:
@@ -397,33 +426,74 @@ def undo(backup_id: str | None = None) -> ApplyResult:
     if info.undone_by:
         raise UserError(f"Backup {backup_id} was already undone (by {info.undone_by}).")
 
-    changes = []
+    steps, changes = [], []
     for entry in backup.file_entries():
-        if Path(os.path.realpath(entry.shown)) != entry.path:
-            raise UserError(
-                f"{shown(entry.shown)} no longer leads to {entry.path}, so undo would write somewhere else: "
-                f"restore it by hand from {backup.dir}."
-            )
-        current = _read_current(entry.shown, entry.path)
-        if sha256(current) != entry.after_sha256:
-            raise UserError(
-                f"{shown(entry.shown)} changed after backup {backup_id} was made, so undo would lose "
-                f"those changes: restore it by hand from {backup.dir}."
-            )
-        original = backup.read_copy(entry.copy) if entry.copy else None
-        if sha256(original) != entry.before_sha256:
-            raise UserError(f"Backup {backup_id}'s copy of {shown(entry.shown)} does not match its manifest: nothing was changed.")
-        mode = entry.mode if entry.mode is not None else 0o600
-        changes.append(FileChange(path=entry.shown, before=current, after=original, mode=mode,
-                                  holds_secret=entry.holds_secret))
-    writes = []
-    for secret in backup.secret_entries():
-        old = Secret(backup.read_copy(secret.copy).decode()) if secret.copy else None
-        writes.append(SecretWrite(secret.store, secret.service, secret.username, old))
+        step, change = _undo_file(backup, entry)
+        steps.append(step)
+        if change is not None:
+            changes.append(change)
+    writes = [SecretWrite(s.store, s.service, s.username, backup.read_secret(s.copy)) for s in backup.secret_entries()]
+    return UndoPlan(backup_id, steps, changes, writes)
 
+
+def _undo_file(backup: backups.BackupSet, entry: backups.FileEntry) -> tuple[UndoStep, FileChange | None]:
+    from . import merge
+
+    if Path(os.path.realpath(entry.shown)) != entry.path:
+        raise UserError(
+            f"{shown(entry.shown)} no longer leads to {entry.path}, so undo would write somewhere else: "
+            f"restore it by hand from {backup.dir}."
+        )
+    current = _read_current(entry.shown, entry.path)
+    original = backup.read_copy(entry.copy) if entry.copy else None
+    if sha256(original) != entry.before_sha256:
+        raise UserError(f"Backup {backup.id}'s copy of {shown(entry.shown)} does not match its manifest: nothing was changed.")
+    mode = entry.mode if entry.mode is not None else 0o600
+    if sha256(current) == entry.after_sha256:
+        change = FileChange(path=entry.shown, before=current, after=original, mode=mode, holds_secret=entry.holds_secret)
+        return UndoStep(entry.shown, "remove" if original is None else "restore"), change
+    if sha256(current) == entry.before_sha256:
+        return UndoStep(entry.shown, "keep"), None
+    by_hand = f"take the change out by hand (the copy from before is in {backup.dir})"
+    if current is None:
+        raise UserError(f"{shown(entry.shown)} was deleted after backup {backup.id} was made, so nothing was "
+                        f"changed: {by_hand}.")
+    if entry.after_copy is None or entry.after_sha256 is None:
+        raise UserError(f"{shown(entry.shown)} changed after backup {backup.id} was made, and this backup (from an "
+                        f"older ar-wizard) does not keep what the change wrote, so nothing was changed: {by_hand}.")
+    after = backup.read_copy(entry.after_copy)
+    try:
+        merged = merge.take_back(original or b"", after, current)
+    except merge.Conflict as conflict:
+        raise UserError(
+            f"{shown(entry.shown)} was edited on {conflict.lines()} since backup {backup.id}, where the change "
+            f"wrote too, so undo would lose those edits and nothing was changed: {by_hand}."
+        ) from None
+    if entry.shown.suffix == ".toml" and not _is_toml(merged):
+        raise UserError(f"Taking the change out of {shown(entry.shown)} around your edits since would not leave "
+                        f"valid TOML, so nothing was changed: {by_hand}.")
+    new = None if original is None and not merged.strip() else merged
+    change = FileChange(path=entry.shown, before=current, after=new, mode=stat.S_IMODE(entry.path.stat().st_mode),
+                        holds_secret=entry.holds_secret)
+    return UndoStep(entry.shown, "merge" if new is not None else "remove"), change
+
+
+def _is_toml(data: bytes) -> bool:
+    from .targets.uv_config import load_toml
+
+    try:
+        load_toml(data.decode("utf-8-sig"), "")
+    except (UserError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def undo(backup_id: str | None = None, *, plan: UndoPlan | None = None) -> ApplyResult:
+    """Carry out ``plan_undo(backup_id)`` (or the ``plan`` already shown), as a change of its own."""
+    plan = plan or plan_undo(backup_id)
     # The undo set names what it undid (``undoes``): that is what marks this one undone, so the
     # set undone is never written again.
-    return run_transaction(changes, writes, label=f"undo {backup_id}", undoes=backup_id)
+    return run_transaction(plan.changes, plan.writes, label=f"undo {plan.backup_id}", undoes=plan.backup_id)
 
 
 def latest_undoable() -> str | None:

@@ -28,7 +28,7 @@ from .fileio import write_atomically
 from .model import Secret, SecretWrite, sha256
 
 _ID = re.compile(r"\d{8}-\d{6}-\d{6}\Z")
-_COPY = re.compile(r"(?:file|secret)-\d{1,6}\Z")
+_COPY = re.compile(r"(?:file|after|secret)-\d{1,6}\Z")
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
 STORES = ("uv", "keyring")
 
@@ -39,7 +39,8 @@ _SNIPPET_TAILS = (".github/workflows/private-index.yml", ".gitlab/ci/private-ind
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_DEPTH = 3
 _TOP_KEYS = frozenset({"id", "created", "label", "status", "files", "secrets", "undone_by", "undoes", "projects"})
-_FILE_KEYS = frozenset({"path", "shown", "copy", "mode", "new_mode", "before_sha256", "after_sha256", "holds_secret"})
+_FILE_KEYS = frozenset({"path", "shown", "copy", "after_copy", "mode", "new_mode", "before_sha256", "after_sha256",
+                        "holds_secret"})
 _SECRET_KEYS = frozenset({"store", "service", "username", "copy"})
 STATUSES = ("pending", "complete", "incomplete", "rolled-back")
 
@@ -71,7 +72,7 @@ def check_id(backup_id: str) -> str:
 def user_files() -> frozenset[Path]:
     """The user's own tool files on this platform, wherever a project is."""
     return frozenset((paths.user_uv_toml(), paths.pip_conf(), paths.config_home() / "pip" / "pip.conf",
-                      paths.legacy_pip_conf(), paths.pypirc(), paths.netrc()))
+                      paths.legacy_pip_conf(), paths.pypirc(), paths.netrc())) | frozenset(paths.current().user_files())
 
 
 def project_of(path: Path) -> Path | None:
@@ -120,6 +121,7 @@ class FileEntry:
     before_sha256: str | None
     after_sha256: str | None
     holds_secret: bool
+    after_copy: str | None = None  # what the change wrote, so undo can take it back out of a file edited since
 
 
 @dataclass(frozen=True)
@@ -266,12 +268,15 @@ class BackupSet:
                 if (value is not None or key == "new_mode") and not (isinstance(value, int) and 0 <= value <= 0o7777):
                     raise _damaged(self.id, f"{where} has a malformed {key}")
             copy = self._copy(e, where)
+            after_copy = self._copy(e, where, "after_copy")
+            if after_copy is not None and e["after_sha256"] is None:
+                raise _damaged(self.id, f"{where} keeps a copy of a file the change removed")
             if (copy is None) != (e["before_sha256"] is None):
                 raise _damaged(self.id, f"{where} has a copy only when the file existed before")
             if not isinstance(e.get("holds_secret", True), bool):
                 raise _damaged(self.id, f"{where} has a malformed holds_secret")
             out.append(FileEntry(Path(e["path"]), Path(e["shown"]), copy, e["mode"], e["new_mode"],
-                                 e["before_sha256"], e["after_sha256"], e.get("holds_secret", True)))
+                                 e["before_sha256"], e["after_sha256"], e.get("holds_secret", True), after_copy))
         return out
 
     def secret_entries(self) -> list[SecretEntry]:
@@ -289,8 +294,8 @@ class BackupSet:
             out.append(SecretEntry(e["store"], e["service"], e["username"], self._copy(e, where)))
         return out
 
-    def _copy(self, entry: dict, where: str) -> str | None:
-        copy = entry.get("copy")
+    def _copy(self, entry: dict, where: str, key: str = "copy") -> str | None:
+        copy = entry.get(key)
         if copy is None:
             return None
         if not isinstance(copy, str) or not _COPY.match(copy):
@@ -320,6 +325,8 @@ class BackupSet:
         for entry in self.file_entries():
             if entry.copy and sha256(self.read_copy(entry.copy)) != entry.before_sha256:
                 raise _damaged(self.id, f"its copy of {paths.shown(entry.shown)} does not match its manifest")
+            if entry.after_copy and sha256(self.read_copy(entry.after_copy)) != entry.after_sha256:
+                raise _damaged(self.id, f"its copy of {paths.shown(entry.shown)} as changed does not match its manifest")
         for secret in self.secret_entries():
             self.read_secret(secret.copy)
 
@@ -330,15 +337,19 @@ class BackupSet:
         if project is not None and str(project) not in self.manifest["projects"]:
             # Recorded before the file is written: undo and recovery write no other project's files.
             self.manifest["projects"].append(str(project))
-        copy = None
+        copy = after_copy = None
         if original is not None:
             copy = f"file-{n}"
             write_atomically(self.dir / copy, original, 0o600)
+        if after is not None:
+            after_copy = f"after-{n}"
+            write_atomically(self.dir / after_copy, after, 0o600)
         self.manifest["files"].append(
             {
                 "path": str(real),
                 "shown": str(shown),
                 "copy": copy,
+                "after_copy": after_copy,
                 "mode": stat.S_IMODE(real.stat().st_mode) if original is not None else None,
                 "before_sha256": sha256(original),
                 "after_sha256": sha256(after),
@@ -373,7 +384,7 @@ class BackupSet:
     def holds_secrets(self) -> bool:
         """Old secrets, or copies of files that held one (.env, .netrc, .pypirc, inline pip.conf)."""
         return any(s.get("copy") for s in self.manifest["secrets"]) or any(
-            f.get("copy") and f.get("holds_secret", True) for f in self.manifest["files"]
+            (f.get("copy") or f.get("after_copy")) and f.get("holds_secret", True) for f in self.manifest["files"]
         )
 
     def info(self) -> BackupInfo:

@@ -661,19 +661,29 @@ def _undo(args) -> int:
     target = check_id(args.id) if args.id else latest_undoable()
     if target is None:
         raise UserError("There is nothing (left) to undo: every ar-wizard change recorded here is undone.")
+    from .apply import plan_undo
+
+    plan = plan_undo(target)  # every file checked (and merged where edited since) before the first question
+    print(f"Undoing {target} will:")
+    for step in plan.steps:
+        print(f"  {step.sentence()}")
+    for write in plan.writes:
+        what = "put back the old secret for" if write.secret is not None else "remove the secret for"
+        print(f"  {what} {write.service} ({write.username}) in {'the keyring' if write.store == 'keyring' else 'uv'}")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError("No terminal to ask for confirmation: add --yes to undo.")
-        if not _confirm(f"Restore every file and secret from backup {target}?"):
+        if not _confirm(f"Undo backup {target} as above?"):
             print("Nothing was changed.")
             return EXIT_OK
-    result = undo(target)
+    result = undo(plan=plan)
     from .paths import shown
 
+    merged = {step.path for step in plan.steps if step.action == "merge"}
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)
     for path in result.written:
-        print(f"restored {shown(path)}")
+        print(f"merged   {shown(path)} (kept your edits since)" if path in merged else f"restored {shown(path)}")
     for path in result.removed:
         print(f"removed  {shown(path)} (it did not exist before)")
     for summary in result.secrets:
