@@ -91,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--store", choices=STORES, default="uv", help="where the secret is kept (default: uv)")
     out.add_argument("--scope", choices=SCOPES,
                      help="project files or ~/.config/uv/uv.toml (default: project, or where the index is configured)")
-    out.add_argument("--targets", default="uv", metavar="uv[,pip][,twine]", help="the tools to configure")
+    out.add_argument("--targets", metavar="uv[,pip][,twine][,poetry][,pdm][,hatch]",
+                     help="the tools to configure (default: the project's own tool, found by its lock file or "
+                     "[tool.poetry]/[tool.pdm]/[tool.uv] table; uv when it has none)")
     out.add_argument("--project-dir", default=".", metavar="DIR")
     out.add_argument("--publish", action="store_true", help="also configure uploads (publish-url)")
     run = setup.add_argument_group("running")
@@ -277,13 +279,15 @@ def _tui(project_dir: Path | None = None, *, api_endpoint: str = "") -> int:
 
 def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Draft:
     """The draft the flags describe; reads the secret from where the flags say (unless not needed)."""
-    from .model import Draft
+    from .model import TARGETS, Draft
+    from .project_tools import proposed_targets
 
-    targets = tuple(t.strip() for t in args.targets.split(",") if t.strip())
-    for target in targets:
-        if target not in ("uv", "pip", "twine"):
-            raise UserError(f"--targets names {target!r}: choose from uv, pip, twine.")
     project_dir = _project_dir(args.project_dir)
+    given = args.targets is not None
+    targets = tuple(t.strip() for t in (args.targets or "").split(",") if t.strip())
+    for target in targets:
+        if target not in TARGETS:
+            raise UserError(f"--targets names {target!r}: choose from {', '.join(TARGETS)}.")
     fields = {}
     for name in ("url", "publish_url", "location", "project", "repository", "domain", "domain_owner",
                  "region", "organization", "feed"):
@@ -301,6 +305,8 @@ def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Dr
                 f"{args.provider}: drop --provider, or give --url."
             )
         fields, provider = dict(joined.fields), joined.provider
+    if not given:
+        targets = joined.targets if joined is not None else proposed_targets(project_dir)
     secret, minted = (
         read_secret(args, provider=provider, auth=args.auth, fields=fields) if need_secret else (None, None)
     )

@@ -229,6 +229,56 @@ class Platform:
             root = self.home / ".config" / "gcloud"
         return root / "application_default_credentials.json"
 
+    # --- Poetry, PDM, Hatch ---------------------------------------------------------------------
+
+    def _platformdirs_config(self, app: str, *, roaming: bool, author: bool) -> Path:
+        """platformdirs' ``user_config_path(app, …)`` (4.x): ``$XDG_CONFIG_HOME/APP`` (absolute only) or
+        ``~/.config/APP`` on Linux; on macOS the same variable, else ``~/Library/Application Support/APP``
+        (``platformdirs/macos.py`` ``MacOS(XDGMixin, …)``); on Windows ``%APPDATA%`` when ``roaming`` else
+        ``%LOCALAPPDATA%``, then ``APP\\APP`` unless ``appauthor=False`` (``windows.py`` ``_append_parts``)."""
+        if self.windows:
+            base = self.appdata if roaming else self.local_appdata
+            return base / app / app if author else base / app
+        xdg = self.var("XDG_CONFIG_HOME")
+        if xdg and posixpath.isabs(xdg):
+            return Path(xdg) / app
+        if self.os == "macos":
+            return self.home / "Library" / "Application Support" / app
+        return self.home / ".config" / app
+
+    def poetry_config_dir(self) -> Path:
+        """Poetry's config directory (``poetry/locations.py`` ``CONFIG_DIR``): ``POETRY_CONFIG_DIR``, else
+        ``user_config_path("pypoetry", appauthor=False, roaming=True)``."""
+        configured = self.var("POETRY_CONFIG_DIR")
+        if configured:
+            return Path(configured)
+        return self._platformdirs_config("pypoetry", roaming=True, author=False)
+
+    def poetry_config_toml(self) -> Path:
+        """Where ``poetry config repositories.NAME URL`` writes (``poetry/config/config.py`` ``Config.create``)."""
+        return self.poetry_config_dir() / "config.toml"
+
+    def poetry_auth_toml(self) -> Path:
+        """Where ``poetry config http-basic.NAME`` keeps credentials when no keyring is usable
+        (``Config.create``: ``CONFIG_DIR / "auth.toml"``; ``PasswordManager.set_http_password``)."""
+        return self.poetry_config_dir() / "auth.toml"
+
+    def pdm_config_toml(self) -> Path:
+        """PDM's global config (``pdm/core.py``: ``PDM_CONFIG_FILE``; ``pdm/project/core.py`` ``Project.__init__``:
+        ``platformdirs.user_config_path("pdm") / "config.toml"``, so ``%LOCALAPPDATA%\\pdm\\pdm`` on Windows)."""
+        configured = self.var("PDM_CONFIG_FILE")
+        if configured:
+            return Path(configured)
+        return self._platformdirs_config("pdm", roaming=False, author=True) / "config.toml"
+
+    def hatch_config_toml(self) -> Path:
+        """Hatch's config (``hatch/config/user.py`` ``ConfigFile.get_default_location``: ``HATCH_CONFIG``, else
+        ``user_config_dir("hatch", appauthor=False) / "config.toml"``)."""
+        configured = self.var("HATCH_CONFIG")
+        if configured:
+            return Path(configured)
+        return self._platformdirs_config("hatch", roaming=False, author=False) / "config.toml"
+
     # --- ar-wizard's own ----------------------------------------------------------------------
 
     def state_dir(self) -> Path:
@@ -244,7 +294,8 @@ class Platform:
     def user_files(self) -> tuple[Path, ...]:
         """Every user-level file ar-wizard may write on this platform (undo restores only these and project files)."""
         return (self.user_uv_toml(), self.pip_conf(), self.pip_user_conf(), self.legacy_pip_conf(),
-                self.pypirc(), self.netrc())
+                self.pypirc(), self.netrc(), self.poetry_config_toml(), self.poetry_auth_toml(),
+                self.pdm_config_toml(), self.hatch_config_toml())
 
     # --- how a file is protected ----------------------------------------------------------------
 
@@ -325,3 +376,19 @@ def netrc() -> Path:
 
 def shown(path: Path) -> str:
     return current().shown(path)
+
+
+def poetry_config_toml() -> Path:
+    return current().poetry_config_toml()
+
+
+def poetry_auth_toml() -> Path:
+    return current().poetry_auth_toml()
+
+
+def pdm_config_toml() -> Path:
+    return current().pdm_config_toml()
+
+
+def hatch_config_toml() -> Path:
+    return current().hatch_config_toml()

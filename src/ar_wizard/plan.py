@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import paths, providers, shells, userpath
+from . import paths, project_plans, providers, shells, userpath
 from .changes import edit_file
 from .credentials import keyring_backend, keyring_cli, keyring_setup, pip_cli, uv_store
 from .errors import UserError
 from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
+from .project_tools import PROJECT_TOOLS
 from .providers.azure import NONINTERACTIVE_NOTE
 from .providers.base import is_loopback
 from .rotate import plan_rotation
@@ -55,7 +56,7 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
         simple_url=urls.simple,
         upload_url=urls.upload,
         username=username,
-        publish=draft.publish or "twine" in draft.targets,
+        publish=draft.publish or "twine" in draft.targets or "hatch" in draft.targets,
         keyring=draft.auth == "keyring" or draft.store == "keyring",
         warnings=urls.warnings,
     )
@@ -68,7 +69,7 @@ def build_plan(draft: Draft) -> Plan:
         return plan
     r = resolve(draft)
     if not draft.targets:
-        raise UserError("--targets is empty: name at least one of uv, pip, twine.")
+        raise UserError("--targets is empty: name at least one of uv, pip, twine, poetry, pdm, hatch.")
     if draft.stores_secret:
         check_store(draft.store, draft.targets, r.publish)
     _check_store_tools(draft, r)
@@ -85,9 +86,14 @@ def build_plan(draft: Draft) -> Plan:
             )
     if "twine" in draft.targets:
         plan.changes.append(_pypirc_change(draft, r))
+    for tool in PROJECT_TOOLS:
+        if tool in draft.targets:
+            plan.changes.extend(project_plans.file_changes(tool, draft, r))
+    plan.notes.extend(project_plans.notes(draft))
     if draft.stores_secret:
         plan.changes.extend(_store_file_changes(draft, r))
         plan.secret_writes.extend(_secret_writes(draft, r))
+        plan.secret_writes.extend(project_plans.secret_writes(draft, r))
         _check_secret_reads_back(plan, draft, r)
         _check_keyring_backend(plan, draft)
     if draft.auth == "keyring" and draft.provider == "azure":
@@ -100,11 +106,17 @@ def build_plan(draft: Draft) -> Plan:
         )
     if draft.stores_secret and draft.store == "file":
         plan.notes.append(
-            f"The token will sit in plain text in pip.conf / .pypirc, {paths.current().private_file()}: prefer --store "
+            f"The token will sit in plain text in {_inline_files(plan)}, {paths.current().private_file()}: prefer --store "
             "keyring or netrc where the tools allow it."
         )
     plan.next_steps.extend(_next_steps(draft, r))
     return plan
+
+
+def _inline_files(plan: Plan) -> str:
+    """The files the file store writes the secret into, as the user knows them."""
+    names = [paths.shown(c.path) for c in plan.changes if c.holds_secret and c.path.name not in (".env",)]
+    return ", ".join(dict.fromkeys(names)) or "pip.conf / .pypirc"
 
 
 def _check_store_tools(draft: Draft, r: Resolved) -> None:
@@ -215,14 +227,7 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
     secret = _revealed(draft)
     if draft.store == "env":
         env_path = draft.project_dir / ".env"
-        values = {
-            index_env_var(draft.index_name, "USERNAME"): r.username,
-            index_env_var(draft.index_name, "PASSWORD"): secret,
-        }
-        if r.publish and "uv" in draft.targets:
-            values |= {"UV_PUBLISH_USERNAME": r.username, "UV_PUBLISH_PASSWORD": secret}
-        if "twine" in draft.targets:
-            values |= {"TWINE_USERNAME": r.username, "TWINE_PASSWORD": secret}
+        values = _env_values(draft, r, secret)
         gitignore = draft.project_dir / ".gitignore"
         return [
             edit_file(
@@ -316,6 +321,21 @@ def _check_keyring_backend(plan: Plan, draft: Draft) -> None:
     plan.notes.append(f"keyring keeps the secret in {backend.title}" + (f": {backend.note}." if backend.note else "."))
 
 
+def _env_values(draft: Draft, r: Resolved, secret: str) -> dict[str, str]:
+    """The .env variables of the env store: uv's (which pip and twine setups have always had), then each tool's."""
+    values = {}
+    if {"uv", "pip", "twine"} & set(draft.targets):
+        values = {
+            index_env_var(draft.index_name, "USERNAME"): r.username,
+            index_env_var(draft.index_name, "PASSWORD"): secret,
+        }
+    if r.publish and "uv" in draft.targets:
+        values |= {"UV_PUBLISH_USERNAME": r.username, "UV_PUBLISH_PASSWORD": secret}
+    if "twine" in draft.targets:
+        values |= {"TWINE_USERNAME": r.username, "TWINE_PASSWORD": secret}
+    return values | project_plans.env_values(draft, r, secret)
+
+
 def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
     """Read every file that is to hold the secret as its readers will, and refuse now, before
     anything is written, a secret that would come back different (uv and the keyring are
@@ -331,7 +351,7 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
         if any(unicodedata.category(c) == "Cc" for c in secret):
             got = None  # a shell variable cannot hold NUL, and no reader agrees on the other control characters
         elif change.path == draft.project_dir / ".env":
-            got = env_file.read_vars(content).get(index_env_var(draft.index_name, "PASSWORD"))
+            got = env_file.read_vars(content).get(next(k for k in _env_values(draft, r, secret) if k.endswith(("PASSWORD", "_AUTH"))))
         elif change.path == paths.netrc():
             found = netrc_file.lookup(content, urlsplit(r.simple_url).hostname or "", path=change.path)
             got = found[1] if found else None
@@ -383,8 +403,8 @@ def _inline_password(content: str, r: Resolved) -> str | None:
 
 
 def _secret_writes(draft: Draft, r: Resolved) -> list[SecretWrite]:
-    if draft.store not in ("uv", "keyring"):
-        return []
+    if draft.store not in ("uv", "keyring") or not {"uv", "pip", "twine"} & set(draft.targets):
+        return []  # Poetry, PDM and Hatch have keyring entries of their own (project_plans.secret_writes)
     services = [r.simple_url]
     if draft.store == "uv" and r.publish and _origin(r.upload_url) != _origin(r.simple_url):
         services.append(r.upload_url)
@@ -412,6 +432,7 @@ def _next_steps(draft: Draft, r: Resolved, shell: shells.Shell | None = None) ->
         steps.append(f"uv publish --index {shells.quote(shell, draft.index_name)}")
     if "twine" in draft.targets:
         steps.append(f"twine upload -r {shells.quote(shell, draft.index_name)} dist/*")
+    steps.extend(project_plans.next_steps(draft, r, shell))
     return steps
 
 

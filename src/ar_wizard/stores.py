@@ -18,12 +18,17 @@ STORE_TITLES = {
 }
 
 # The tools a store serves (DESIGN.md: "Which tool reads which store").
+# Poetry, PDM and Hatch: the keyring through their own environment's keyring package (Poetry refuses
+# a plain-text backend), env as their own variables in .env (POETRY_HTTP_BASIC_*, ${PDM_SOURCE_*} in the
+# source URL, PDM_PUBLISH_*, HATCH_INDEX_*), file as their own config (Poetry's auth.toml, PDM's and
+# Hatch's config.toml). netrc is read by requests (Poetry) and unearth (PDM) when installing, never by
+# their uploads.
 READERS: dict[str, frozenset[str]] = {
     "uv": frozenset({"uv", "uv publish"}),
-    "keyring": frozenset({"uv", "pip", "uv publish", "twine"}),
-    "env": frozenset({"uv", "uv publish", "twine"}),
-    "netrc": frozenset({"uv", "pip", "uv publish"}),
-    "file": frozenset({"pip", "twine"}),
+    "keyring": frozenset({"uv", "pip", "uv publish", "twine", "poetry", "poetry publish", "pdm", "pdm publish", "hatch"}),
+    "env": frozenset({"uv", "uv publish", "twine", "poetry", "poetry publish", "pdm", "pdm publish", "hatch"}),
+    "netrc": frozenset({"uv", "pip", "uv publish", "poetry", "pdm"}),
+    "file": frozenset({"pip", "twine", "poetry", "poetry publish", "pdm", "pdm publish", "hatch"}),
 }
 
 _WHY_NOT = {
@@ -31,6 +36,12 @@ _WHY_NOT = {
     ("uv", "twine"): "twine cannot read uv's credential store",
     ("env", "pip"): "pip does not read UV_INDEX_* variables",
     ("netrc", "twine"): "twine does not read ~/.netrc",
+    ("netrc", "poetry publish"): "poetry publish does not read ~/.netrc",
+    ("netrc", "pdm publish"): "pdm publish does not read ~/.netrc",
+    ("netrc", "hatch"): "hatch publish does not read ~/.netrc",
+    ("uv", "poetry"): "Poetry cannot read uv's credential store",
+    ("uv", "pdm"): "PDM cannot read uv's credential store",
+    ("uv", "hatch"): "Hatch cannot read uv's credential store",
     ("file", "uv"): "uv never reads credentials from its own config files",
     ("file", "uv publish"): "uv never reads credentials from its own config files",
 }
@@ -41,8 +52,9 @@ _PREFERENCE = ("uv", "keyring", "netrc", "env", "file")
 
 def tools_for(targets: tuple[str, ...], publish: bool) -> list[str]:
     tools = list(targets)
-    if publish and "uv" in targets:
-        tools.append("uv publish")
+    for tool in ("uv", "poetry", "pdm"):
+        if publish and tool in targets:
+            tools.append(f"{tool} publish")
     return tools
 
 

@@ -404,8 +404,11 @@ def set_index(
     return new_text
 
 
-def _set_entry(text: str, path: object, base: tuple[str, ...], name: str, url: str, extra: dict[str, str]) -> str:
-    table = base + ("index",)
+def _set_entry(
+    text: str, path: object, base: tuple[str, ...], name: str, url: str, extra: dict[str, str], leaf: str = "index"
+) -> str:
+    """Add or update the ``[[BASE.LEAF]]`` entry called ``name`` (``leaf`` is ``source`` for Poetry and PDM)."""
+    table = base + (leaf,)
     sections = _sections(text, path)
     _refuse_inline(sections, table, path)
     entries = [i for i, section in enumerate(sections) if section.array and section.path == table]
