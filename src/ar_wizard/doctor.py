@@ -296,15 +296,19 @@ def _slow_keyrings(ctx: _Context, indexes: list[FoundIndex]) -> list[Check]:
         answer = ctx.keyring_answers.get((index.name, index.source))
         if answer is None or not (answer.timed_out or answer.seconds > PLUGIN_TIMEOUT / 2):
             continue
+        from .credentials import keyring_cli
+
         provider = providers.get(index.provider)
-        took = (f"did not answer within {PLUGIN_TIMEOUT:.0f} s and was stopped" if answer.timed_out
-                else f"took {answer.seconds:.1f} s")
-        plugin = provider.keyring_plugin[0] if provider.keyring_plugin else "a keyring plugin"
+        plugin = provider.keyring_plugin[0] if provider.keyring_plugin else ""
+        if answer.timed_out:  # the same sentence setup, rotate and the wizard give
+            message = keyring_cli.no_answer(index.plain_url, _explicit_username(index, ctx.project_dir), answer,
+                                            cloud=index.provider, plugin=plugin, sign_in=provider.sign_in)
+        else:
+            message = (f"`keyring get` for {index.name!r} took {answer.seconds:.1f} s, and uv and pip wait as long on "
+                       f"every run: {plugin or 'the keyring'} was waiting on "
+                       f"{keyring_cli.waited_for(index.provider, index.plain_url, answer.said)}.")
         out.append(Check(
-            "keyring-slow", "warn",
-            f"`keyring get` for {index.name!r} {took}, and uv and pip wait as long on every run: {plugin} with no "
-            "cloud credentials on this machine keeps asking a cloud metadata server that is not there.",
-            index.name,
+            "keyring-slow", "warn", message, index.name,
             fix=provider.sign_in or "Sign in to the registry's cloud, or store a token with `ar-wizard rotate`.",
         ))
     return out
@@ -782,7 +786,13 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
                          f"{index.name!r} not checked: the keyring gave no answer in time (keyring-slow).", index.name)
         secret, where = answer.secret, "the keyring"
         if secret is None:
-            where = f"the keyring returned nothing ({answer.reason})" if answer.reason else "the keyring returned nothing"
+            # No live request: uv would send nothing, and a plugin's cloud that did not answer the keyring
+            # rarely answers the index either; the sign-in is what to do.
+            said = f" ({answer.reason})" if answer.reason else ""
+            provider = providers.get(index.provider)
+            return Check("credentials-accepted", "fail",
+                         f"{index.name!r}: the keyring returned nothing{said}, so uv and pip send no credential.",
+                         index.name, fix=provider.sign_in or f"ar-wizard rotate --index {index.name}")
     provider = providers.get(index.provider)
     verdict = check_index(index.plain_url, username, secret, explain=lambda status: provider.explain_status(
         status, url=index.plain_url, username=username, publish=bool(index.publish_url)))

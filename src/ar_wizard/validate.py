@@ -66,8 +66,13 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         from .credentials import keyring_cli
 
         # The same call uv makes with keyring-provider = "subprocess".
-        answer = keyring_cli.ask(r.simple_url, r.username)
+        answer = keyring_cli.ask(r.simple_url, r.username)  # bounded, as everywhere: a plugin may never answer
         secret = answer.secret
+        if answer.timed_out:
+            return Verdict(False, keyring_cli.no_answer(
+                r.simple_url, r.username, answer, cloud=draft.provider,
+                plugin=provider.keyring_plugin[0] if provider.keyring_plugin else "", sign_in=provider.sign_in,
+            ), r.simple_url)
         if secret is None:
             return Verdict(False, _keyring_said_nothing(r.simple_url, r.username, answer.reason, provider), r.simple_url)
     verdict = check_index(

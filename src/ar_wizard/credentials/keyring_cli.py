@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from .. import paths
 from ..errors import UserError
 from ..model import Secret, mask
 from .process import TimedOut, find, first_line, run
 
-#: How long doctor lets a plugin take: one with no cloud credentials waits seconds on a metadata server.
+#: How long setup, rotate, the wizard and doctor let ``keyring get`` take: a plugin with no cloud
+#: credentials waits seconds on a metadata server, and one behind a silent proxy a minute.
 PLUGIN_TIMEOUT = 5.0
 
 
@@ -23,6 +28,7 @@ class Answer:
     reason: str = ""
     timed_out: bool = False
     seconds: float = 0.0
+    said: str = ""  # what a stopped plugin had written by then (a device-code prompt, a retry warning)
 
 
 def missing(*, in_wizard: bool = False) -> str:
@@ -43,13 +49,14 @@ def read(service: str, username: str) -> Secret | None:
     return ask(service, username).secret
 
 
-def ask(service: str, username: str, *, timeout: float = 60) -> Answer:
+def ask(service: str, username: str, *, timeout: float = PLUGIN_TIMEOUT) -> Answer:
     """``keyring get SERVICE USERNAME``, the call uv and pip make, stopped after ``timeout`` seconds."""
     started = time.monotonic()
     try:
         result = run([executable(), "get", service, username], timeout=timeout)
-    except TimedOut:
-        return Answer(None, f"keyring get did not answer within {timeout:.0f} s", True, time.monotonic() - started)
+    except TimedOut as err:
+        return Answer(None, f"keyring get did not answer within {timeout:.0f} s", True, time.monotonic() - started,
+                      mask(err.stderr))
     seconds = time.monotonic() - started
     value = result.stdout.rstrip("\r\n")
     if result.returncode == 0 and value:
@@ -67,3 +74,41 @@ def write(service: str, username: str, secret: Secret) -> None:
 
 def delete(service: str, username: str) -> None:
     run([executable(), "del", service, username])
+
+
+# -- a plugin that did not answer ------------------------------------------------------------
+
+
+def waited_for(cloud: str, service: str, said: str = "", env: Mapping[str, str] | None = None) -> str:
+    """What a stopped ``keyring get`` was most likely waiting on, from what it wrote and what this machine
+    holds: a browser sign-in, a cloud's metadata server (no credentials here), its token API, or the feed."""
+    env = os.environ if env is None else env
+    host = urlsplit(service).hostname or service
+    text = said.lower()
+    if "devicelogin" in text or "device code" in text or "browser" in text:
+        return "a sign-in in a browser (a device code it printed), which nobody completes in a check"
+    if cloud == "gcp":
+        adc = env.get("GOOGLE_APPLICATION_CREDENTIALS")
+        if (adc and Path(adc).is_file()) or paths.current().gcloud_adc_file().is_file():
+            return "Google's token endpoint, although this machine has Google credentials: the network or a proxy"
+        return "Google's metadata server, which answers only on Google Cloud: this machine has no Google credentials"
+    if cloud == "aws":
+        home = Path(env.get("HOME") or Path.home())
+        if env.get("AWS_ACCESS_KEY_ID") or env.get("AWS_PROFILE") or (home / ".aws" / "credentials").is_file() \
+                or (home / ".aws" / "config").is_file():
+            return "the CodeArtifact API, although this machine has AWS credentials: the network or a proxy"
+        return "the EC2 metadata server, which answers only on AWS: this machine has no AWS credentials"
+    if cloud == "azure":
+        return f"the feed at {host} (it asks the feed how to sign in first): the network or a proxy"
+    return f"the keyring backend or a plugin in it (the feed at {host}, a cloud's metadata server)"
+
+
+def no_answer(service: str, username: str, answer: Answer, *, cloud: str, plugin: str, sign_in: str) -> str:
+    """The one sentence for a ``keyring get`` that was stopped, in setup, rotate, the wizard and doctor alike."""
+    who = plugin or "the keyring"
+    fix = f"`{sign_in}`, then check again" if sign_in else "sign in to the registry's cloud, or store a token instead"
+    return (
+        f"`keyring get {service} {username}` did not answer within {PLUGIN_TIMEOUT:.0f} s and was stopped "
+        f"(uv and pip would wait as long on every run): {who} was waiting on "
+        f"{waited_for(cloud, service, answer.said)}. Fix: {fix}."
+    )

@@ -42,7 +42,9 @@ def find(tool: str, *, missing: str, in_wizard: str | None = None) -> str:
 
 
 class TimedOut(UserError):
-    """The tool was stopped after ``timeout`` seconds."""
+    """The tool was stopped after ``timeout`` seconds; ``stderr`` is what it had written by then."""
+
+    stderr: str = ""
 
 
 _local = threading.local()  # the watcher of the transaction this thread runs, if any
@@ -78,7 +80,12 @@ def run(argv: list[str], *, stdin: str | None = None, timeout: float = 60) -> Re
             watcher(proc.pid)
         out, errors = proc.communicate(stdin if stdin is not None else "", timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise TimedOut(f"{argv[0]} did not finish within {timeout:.0f} s; run it by hand to see why.") from None
+        _kill_group(proc.pid)
+        proc.kill()
+        _, said = proc.communicate()  # what it wrote before it was stopped says what it was waiting on
+        stopped = TimedOut(f"{argv[0]} did not finish within {timeout:.0f} s; run it by hand to see why.")
+        stopped.stderr = said or ""
+        raise stopped from None
     finally:
         if proc.returncode is None:  # we stop waiting (time-out, Ctrl-C, an error): it stops too
             _kill_group(proc.pid)
