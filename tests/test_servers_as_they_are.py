@@ -3,6 +3,8 @@ public indexes, and uploads checked without uploading. Judged by the real uv, pi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ar_wizard.model import Secret
@@ -116,3 +118,69 @@ def test_two_indexes_on_one_host_both_install_and_rotating_either_leaves_the_oth
     assert rotated.returncode == 0, rotated.stderr
     locked = home.uv("lock", "--refresh")
     assert locked.returncode == 0, locked.stderr
+
+
+# -- a project that names pypi.org -------------------------------------------------------------
+
+
+def _names_pypi(home) -> None:
+    with (home.project / "pyproject.toml").open("a") as f:
+        f.write('\n[tool.uv]\nkeyring-provider = "subprocess"\n\n'
+                '[[tool.uv.index]]\nname = "public-mirror"\nurl = "https://pypi.org/simple/"\n')
+
+
+def test_doctor_shows_a_named_pypi_org_as_public_never_as_missing_credentials(home):
+    _names_pypi(home)
+
+    report = json.loads(home.wizard("doctor", "--json").stdout)
+
+    about = [c for c in report["checks"] if c["subject"] == "public-mirror"]
+    assert {c["verdict"] for c in about} <= {"ok", "skipped", "info"}, about
+    live = next(c for c in about if c["id"] == "credentials-accepted")
+    assert live["message"] == "'public-mirror' is a public index (pypi.org): it needs no credentials."
+    assert not any("from no credential" in c["message"] for c in report["checks"])
+
+
+def test_a_named_pypi_org_is_not_offered_for_rotation(home):
+    _names_pypi(home)
+
+    result = home.wizard("rotate", "--index", "public-mirror", "--password-stdin", "--yes", input="x\n")
+
+    assert result.returncode == 2
+    assert "'public-mirror' (https://pypi.org/simple/) is a public index" in result.stderr
+
+
+def test_a_named_pypi_org_needs_no_credentials_on_the_start_screen(home):
+    from ar_wizard.discover import discover
+    from ar_wizard.join import status
+
+    _names_pypi(home)
+
+    (public,) = status(discover(home.project), home.project)
+
+    assert public.public and not public.needs_credentials
+
+
+def test_the_start_screen_says_public_and_offers_a_new_setup_first(home):
+    import asyncio
+
+    from ar_wizard.flow import Step
+    from ar_wizard.tui.app import WizardApp
+    from wizard_driver import at_step, wait_until
+
+    _names_pypi(home)
+
+    async def flow():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=(110, 45)) as pilot:
+            await at_step(pilot, Step.START)
+            await wait_until(pilot, lambda: app.statuses is not None, what="the credentials look-up")
+            await pilot.pause()
+            shown = str(app.screen.query_one("#findings").render()) + str(app.screen.query_one("#choice").render())
+            await pilot.press("r")
+            await pilot.pause()
+            return shown
+
+    shown = asyncio.run(flow())
+    assert "public: needs no credentials" in shown
+    assert "no credentials on this machine" not in shown and "Add my credentials" not in shown

@@ -27,6 +27,7 @@ from .discover import Findings, FoundIndex, credentials_for, discover, env_file_
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
 from .naming import env_var_stem, index_env_var
+from .urls import is_public_index
 
 #: In the order a report lists them; ``info``, ``ok`` and ``skipped`` leave a setup healthy.
 VERDICTS = ("fail", "warn", "info", "ok", "skipped")
@@ -231,6 +232,8 @@ def keyring_username(ctx: _Context) -> list[Check]:
     for index in ctx.uv_indexes:
         if index.keyring_provider != "subprocess" or _explicit_username(index, ctx.project_dir):
             continue
+        if is_public_index(index.plain_url):
+            continue  # PyPI or a mirror: nothing to ask the keyring for
         if ctx.credentials_of(index):
             continue  # uv finds the secret elsewhere (its store, .netrc, …) and never asks the keyring
         var = index_env_var(index.name, "USERNAME")
@@ -775,6 +778,10 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     from .validate import check_index
 
     credentials = ctx.credentials_of(index)
+    if not credentials and is_public_index(index.plain_url):
+        return Check("credentials-accepted", "ok",
+                     f"{index.name!r} is a public index ({urlsplit(index.plain_url).hostname}): it needs no credentials.",
+                     index.name)
     username, _ = username_for(index, ctx.project_dir)
     secret, where = None, "no credential"
     if credentials:

@@ -15,6 +15,7 @@ from . import providers
 from .credentials import keyring_setup
 from .discover import Findings, FoundIndex, credentials_for, username_for
 from .model import Draft
+from .urls import is_public_index
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,12 @@ class IndexStatus:
     plugin: bool
     #: for a plugin index: what keeps the plugin from answering here ("" when it can)
     plugin_problem: str = ""
+    #: PyPI or a public mirror: it serves everything to anyone, so no credentials are missing
+    public: bool = False
 
     @property
     def needs_credentials(self) -> bool:
-        return not self.places and (not self.plugin or bool(self.plugin_problem))
+        return not self.public and not self.places and (not self.plugin or bool(self.plugin_problem))
 
 
 def uses_plugin(index: FoundIndex) -> bool:
@@ -68,7 +71,7 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
             out.append(IndexStatus(index, (), True, problems[0].message if problems else ""))
             continue
         places = tuple(dict.fromkeys(c.where for c in credentials_for(index, project_dir) if c.secret is not None))
-        out.append(IndexStatus(index, places, False))
+        out.append(IndexStatus(index, places, False, public=not places and is_public_index(index.plain_url)))
     return out
 
 

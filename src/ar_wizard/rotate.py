@@ -16,7 +16,7 @@ from .model import Draft, Plan, SecretWrite
 from .naming import index_env_var
 from .targets import env_file, netrc_file, pip_conf, pypirc
 from .targets.pip_conf import same_index
-from .urls import with_userinfo
+from .urls import is_public_index, with_userinfo
 
 #: Stores a rotation can write; the others are reported, not touched.
 ROTATABLE = ("uv", "keyring", "env", "netrc", "file")
@@ -133,6 +133,11 @@ def _refusals(existing: Existing) -> list[str]:
             "is set (your shell profile or CI settings); ar-wizard does not edit those."
         ]
 
+    if is_public_index(index.plain_url):
+        return [
+            f"{index.name!r} ({index.plain_url}) is a public index: it serves everything to anyone, so there is "
+            "no secret to rotate."
+        ]
     plugin = providers.get(index.provider).keyring_plugin
     if plugin and index.keyring_provider == "subprocess":
         return [

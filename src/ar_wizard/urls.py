@@ -35,3 +35,18 @@ def upload_url_for(simple_url: str) -> str:
             path = stripped[: -len(last)]
             break
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+#: Indexes that serve every page and file to anyone: PyPI and the public mirrors people name in projects.
+#: Credentials are never needed for them, so they are shown as public, never as missing credentials.
+PUBLIC_INDEX_HOSTS = frozenset({
+    "pypi.org", "test.pypi.org", "pypi.python.org", "files.pythonhosted.org",
+    "mirrors.aliyun.com", "pypi.tuna.tsinghua.edu.cn", "mirrors.tuna.tsinghua.edu.cn", "pypi.doubanio.com",
+    "mirrors.cloud.tencent.com", "mirror.baidu.com", "pypi.mirrors.ustc.edu.cn", "mirrors.ustc.edu.cn",
+    "repo.huaweicloud.com", "mirrors.huaweicloud.com", "download.pytorch.org",
+})
+
+
+def is_public_index(url: str) -> bool:
+    """PyPI or a known public mirror (by host): an index that needs no credentials from anyone."""
+    return (urlsplit(url).hostname or "").lower() in PUBLIC_INDEX_HOSTS

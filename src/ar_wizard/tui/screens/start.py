@@ -11,6 +11,7 @@ from textual.widgets import Static
 from ...errors import UserError
 from ...flow import Step
 from ...paths import shown
+from ...urls import is_public_index
 from ..background import Finished, report
 from ..base import StepScreen
 
@@ -101,6 +102,8 @@ class StartScreen(StepScreen):
             return "  [$success]✓[/] a keyring plugin signs in (nothing stored)"
         if status.places:
             return f"  [$success]✓[/] credentials in {escape(', '.join(status.places))}"
+        if status.public:
+            return "  [dim]public: needs no credentials[/]"
         return "  [$warning]✗ no credentials on this machine[/]"
 
     def _joinable(self) -> list[str]:
@@ -190,12 +193,15 @@ class StartScreen(StepScreen):
 
     def action_rotate(self) -> None:
         findings = self.wizard.findings
-        names = sorted({i.name for i in findings.indexes if i.tool == "uv" and not i.pip_only}) if findings else []
+        # A public index (PyPI, a mirror) has no secret to rotate.
+        names = sorted({i.name for i in findings.indexes if i.tool == "uv" and not i.pip_only
+                        and not is_public_index(i.plain_url)}) if findings else []
         if findings is None:
             self.notify("Still looking at this machine; try again in a moment.")
             return
         if not names:
-            self.notify("No uv index is configured here yet: set one up first.", severity="warning")
+            self.notify("No uv index with a secret is configured here yet (a public index has none): set one up "
+                        "first.", severity="warning")
             return
         from ..pick import PickIndex
 
