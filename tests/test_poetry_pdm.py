@@ -1,0 +1,182 @@
+"""`ar-wizard setup` for Poetry and PDM projects, end to end: the real Poetry and PDM against the private index.
+
+Every test shares the session's pypiserver (``private_index``) and makes its own user. The tools run
+hermetically: Poetry locks with ``--lock --source NAME`` (a supplemental source is asked after PyPI,
+which these tests must not reach), PDM with ``--no-sync`` and ``PDM_IGNORE_STORED_INDEX`` (PDM puts
+PyPI before a project's sources unless told not to), and neither creates a virtualenv.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PACKAGE, VENV_BIN
+from private_index import build_wheel, wheel_filename
+
+pytestmark = pytest.mark.integration
+
+PROJECTS = {
+    # package mode: Poetry refuses to publish a project in `package-mode = false`
+    "poetry": """\
+[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.poetry]
+packages = [{ include = "demo" }]  # keep this comment
+
+[build-system]
+requires = ["poetry-core>=2"]
+build-backend = "poetry.core.masonry.api"
+""",
+    "pdm": """\
+[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.pdm]
+distribution = true  # keep this comment
+""",
+}
+
+TOOL_ENV = {
+    "POETRY_VIRTUALENVS_CREATE": "false",
+    "PDM_CHECK_UPDATE": "false",
+    "PDM_IGNORE_STORED_INDEX": "1",
+    "PDM_PYTHON": sys.executable,
+}
+
+
+@pytest.fixture
+def tool_home(home):
+    home.env.update(TOOL_ENV)
+    return home
+
+
+def project_for(home, tool: str) -> None:
+    (home.project / "pyproject.toml").write_text(PROJECTS[tool])
+
+
+def setup(home, index, user, password, *extra, tool, store):
+    return home.wizard(
+        "setup", "--provider", "generic", "--index", "acme", "--url", index.simple_url,
+        "--auth", "token", "--username", user, "--password-stdin", "--store", store, "--yes", *extra,
+        input=password + "\n",
+    )
+
+
+def load_dotenv(home) -> dict[str, str]:
+    """The variables a user gets from `set -a; . ./.env` (none when there is no .env)."""
+    if not (home.project / ".env").exists():
+        return {}
+    out = subprocess.run(
+        ["sh", "-c", "set -a; . ./.env; env -0"], cwd=home.project, capture_output=True, check=True
+    ).stdout.decode()
+    return dict(line.split("=", 1) for line in out.split("\0") if "=" in line)
+
+
+#: Poetry refuses keyrings.alt's plain-text backend by its name; this one is the same file under another name.
+POETRY_KEYRING = {
+    "PYTHON_KEYRING_BACKEND": "file_backed_keyring.FileBackedKeyring",
+    "PYTHONPATH": str(Path(__file__).parent / "keyring_backend"),
+}
+
+
+def tool_env(home, tool: str) -> dict[str, str]:
+    """What the tool runs with: the project's .env loaded, and for Poetry a keyring backend it accepts."""
+    return load_dotenv(home) | (POETRY_KEYRING if tool == "poetry" else {})
+
+
+def add_private_package(home, tool: str):
+    if tool == "poetry":
+        argv = [VENV_BIN / "poetry", "add", "--lock", "--source", "acme", PACKAGE]
+    else:
+        argv = [VENV_BIN / "pdm", "add", "--no-sync", PACKAGE]
+    return home.run(*argv, env=tool_env(home, tool))
+
+
+def assert_added(home, tool: str) -> None:
+    added = add_private_package(home, tool)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert PACKAGE in (home.project / f"{tool}.lock").read_text()
+
+
+STORES = [("poetry", "file"), ("poetry", "env"), ("poetry", "netrc"), ("poetry", "keyring"),
+          ("pdm", "file"), ("pdm", "env"), ("pdm", "netrc"), ("pdm", "keyring")]
+
+
+@pytest.mark.parametrize(("tool", "store"), STORES)
+def test_after_setup_the_projects_own_tool_adds_the_private_package(request, tool, store, private_index, account):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    home.env.update(TOOL_ENV)
+    project_for(home, tool)
+    user, password = account
+
+    # No --targets: the project's [tool.poetry] / [tool.pdm] table names the tool to set up.
+    result = setup(home, private_index, user, password, tool=tool, store=store)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    pyproject = (home.project / "pyproject.toml").read_text()
+    assert f"[[tool.{tool}.source]]" in pyproject
+    assert "# keep this comment" in pyproject
+    assert "tool.uv" not in pyproject  # Poetry and PDM never read it
+    assert_added(home, tool)
+    assert password not in (home.project / "pyproject.toml").read_text()
+    assert password not in (home.project / f"{tool}.lock").read_text()
+
+
+@pytest.mark.parametrize("tool", ["poetry", "pdm"])
+def test_without_the_credentials_the_tool_is_refused_by_the_index(tool_home, tool, private_index, account):
+    # The control for the test above: the source alone does not get the package.
+    project_for(tool_home, tool)
+    user, password = account
+    result = setup(tool_home, private_index, user, password, tool=tool, store="env")
+    assert result.returncode == 0, result.stderr
+    (tool_home.project / ".env").unlink()
+    assert add_private_package(tool_home, tool).returncode != 0
+
+
+@pytest.mark.parametrize("tool", ["poetry", "pdm"])
+def test_a_wrong_secret_is_refused_and_nothing_is_written(tool_home, tool, private_index, account):
+    project_for(tool_home, tool)
+    user, _ = account
+    before = tool_home.files()
+
+    result = setup(tool_home, private_index, user, "not-the-password", tool=tool, store="file")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert tool_home.files() == before
+
+
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "file"), ("poetry", "env"), ("poetry", "keyring"),
+                                             ("pdm", "file"), ("pdm", "env"), ("pdm", "keyring")])
+def test_with_publish_the_tool_uploads_to_the_index_under_its_name(request, tool, store, private_index, account):
+    tool_home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    tool_home.env.update(TOOL_ENV)
+    project_for(tool_home, tool)
+    user, password = account
+    version = f"0.1.{abs(hash((tool, store, user))) % 10**6}"
+    text = (tool_home.project / "pyproject.toml").read_text().replace('version = "0.1.0"', f'version = "{version}"')
+    (tool_home.project / "pyproject.toml").write_text(text)
+    dist = tool_home.project / "dist"
+    dist.mkdir()
+    (dist / wheel_filename("demo", version)).write_bytes(build_wheel("demo", version))
+
+    result = setup(tool_home, private_index, user, password, "--publish", tool=tool, store=store)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if tool == "poetry":
+        argv = [VENV_BIN / "poetry", "publish", "-r", "acme", "--no-interaction"]
+    else:
+        argv = [VENV_BIN / "pdm", "publish", "--no-build", "-r", "acme"]
+    published = tool_home.run(*argv, env=tool_env(tool_home, tool))
+
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert wheel_filename("demo", version) in private_index.packages()
