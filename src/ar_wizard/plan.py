@@ -309,6 +309,9 @@ def _refuse_shared_netrc_host(draft: Draft, r: Resolved, hosts: list[str]) -> No
 def _check_keyring_backend(plan: Plan, draft: Draft) -> None:
     """Name the store the user's keyring writes to (Credential Manager, Keychain, …), and refuse
     now a secret it cannot hold (Windows' Credential Manager stops at 1,280 characters)."""
+    if draft.store == "uv" and plan.secret_writes:
+        where = paths.shown(uv_store.directory() / "credentials.toml")
+        plan.notes.append(f"uv keeps the secret in plain text in {where}, {paths.current().private_file()}.")
     if draft.store != "keyring" or not plan.secret_writes:
         return
     keyring = userpath.which("keyring")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from .. import paths, shells, userpath
 from ..errors import UserError
 from ..providers.gcp import GCP_PLUGIN
+from . import keyring_backend
 from .process import first_line, run
 
 #: The hosts a plugin answers for; for any other URL it returns nothing.
@@ -87,6 +88,8 @@ def check(plugin_package: str | None, backend_hint: str, url: str) -> list[Findi
             usable = usable and plugin.ok
     findings.append(_tool_bin_finding(bin_dir, bin_on_path, usable_keyring=first if usable else None))
     if not plugin_package:
+        if first is not None and usable:
+            findings.append(_store_finding(first))
         return findings
     findings.append(_backend_finding(backend_hint))
     if plugin_package in PLUGIN_HOSTS:
@@ -186,6 +189,18 @@ def _tool_bin_finding(directory: Path, on_path: bool, *, usable_keyring: str | N
         "is not found by uv or pip; add it to PATH and open a new shell.",
         "uv tool update-shell",
     )
+
+
+def _store_finding(keyring: str) -> Finding:
+    """Where ``keyring set`` puts a password on this machine, named as the user knows it."""
+    backend = keyring_backend.of(keyring)
+    if backend is None:
+        return Finding("keyring-backend", True, f"`{keyring} --list-backends` did not say which store keyring uses.")
+    if not backend.usable:
+        return Finding("keyring-backend", False, f"keyring has {backend.title} on this machine: {backend.note}.",
+                       "install a keyring backend, or keep the secret in uv's credential store or netrc")
+    detail = f" ({backend.note})" if backend.note else ""
+    return Finding("keyring-backend", True, f"keyring keeps passwords in {backend.title}{detail}.")
 
 
 def _backend_finding(backend_hint: str) -> Finding:

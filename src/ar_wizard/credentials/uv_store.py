@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from .. import paths
 from ..errors import UserError
 from ..model import Secret, mask
 from .process import find, first_line, run, shown_version, version_of
@@ -42,6 +45,15 @@ def check_available(url: str = "") -> None:
             in_wizard=f"uv {have} stores credentials only for https URLs and {url} is http (uv 0.8.16 accepts "
             f"it): {_UPGRADE}, or choose ~/.netrc or a .env file below.",
         )
+
+
+def directory() -> Path:
+    """Where this machine's uv keeps its store: ``uv auth dir`` (uv 0.9 and later), else uv's rule for this OS."""
+    result = run([_uv(), "auth", "dir"])
+    answer = result.stdout.strip()
+    if result.returncode == 0 and answer and "\n" not in answer:
+        return Path(answer)
+    return paths.current().uv_credentials_dir()
 
 
 def read(service: str, username: str) -> Secret | None:
