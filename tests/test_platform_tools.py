@@ -109,3 +109,29 @@ def test_setup_with_the_keyring_store_names_the_backend_in_its_plan(keyring_home
     assert result.returncode == 0, result.stderr
     assert "keyring keeps the secret in a plain-text file (keyrings.alt)" in result.stdout + result.stderr
 
+
+
+@pytest.mark.integration
+def test_setup_with_uvs_store_says_where_uv_keeps_the_secret_as_uv_auth_dir_says(home, private_index, account):
+    user, password = account
+    result = home.wizard(
+        "setup", "--provider", "generic", "--index", "acme", "--url", private_index.simple_url, "--auth", "token",
+        "--username", user, "--password-stdin", "--store", "uv", "--dry-run", input=password + "\n")
+    assert result.returncode == 0, result.stderr
+    uv_dir = home.uv("auth", "dir").stdout.strip()
+    assert uv_dir
+    assert f"uv keeps the secret in plain text in {uv_dir.replace(str(home.root), '~')}/credentials.toml" \
+        in result.stdout + result.stderr
+
+
+def test_keyring_setup_names_the_backend_a_stored_password_goes_to(keyring_bin, monkeypatch):
+    from ar_wizard.credentials import keyring_setup
+
+    monkeypatch.setenv("PATH", str(keyring_bin))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    findings = {f.id: f for f in keyring_setup.check(None, "", "https://pypi.acme.example/simple/")}
+    assert findings["keyring-backend"].ok
+    assert "a plain-text file (keyrings.alt)" in findings["keyring-backend"].message
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    failed = {f.id: f for f in keyring_setup.check(None, "", "https://pypi.acme.example/simple/")}["keyring-backend"]
+    assert not failed.ok and "no usable backend" in failed.message
