@@ -132,3 +132,9 @@ def test_a_windows_user_who_keeps_pip_ini_in_the_legacy_profile_folder_is_told_w
     assert result.returncode == 0, result.stdout + result.stderr
     assert str(Path("%USERPROFILE%", "pip", "pip.ini")) in result.stdout + result.stderr
     assert legacy.read_bytes().count(b"\r\n") == 2  # the user's file, CRLF and all, is left as it was
+
+
+def test_help_on_windows_names_appdata_and_survives_argparses_percent_formatting(windows_home):
+    result = as_os(windows_home, "windows", "setup", "--help")
+    assert result.returncode == 0, result.stderr
+    assert str(Path("%APPDATA%", "uv", "uv.toml")) in " ".join(result.stdout.split())

@@ -34,8 +34,12 @@ or name an environment variable that holds it with --token-env."""
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
+    from . import paths
     from .model import AUTH_METHODS, PROVIDERS, SCOPES, STORES
     from .snippets import KINDS
+
+    # argparse %-formats help text, and a Windows path reads %APPDATA%\uv\uv.toml.
+    user_uv_toml = paths.shown(paths.user_uv_toml()).replace("%", "%%")
 
     class _Parser(argparse.ArgumentParser):
         def error(self, message: str):
@@ -63,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: generic, or the one the configured index's URL names")
     where.add_argument("--index", required=True, metavar="NAME", help="the index name uv will know it by")
     where.add_argument("--url", help="the PEP 503 index URL (…/simple/); without it (and without a provider's "
-                       "fields) the index of that name the project or ~/.config/uv/uv.toml already names")
+                       f"fields) the index of that name the project or {user_uv_toml} already names")
     where.add_argument("--publish-url", help="the upload URL (default: the index URL without simple/)")
     gcp = setup.add_argument_group("Google Artifact Registry (--provider gcp)")
     gcp.add_argument("--location", help="e.g. us-central1, europe-west1, or the multi-region us/europe/asia")
@@ -90,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = setup.add_argument_group("what to write")
     out.add_argument("--store", choices=STORES, default="uv", help="where the secret is kept (default: uv)")
     out.add_argument("--scope", choices=SCOPES,
-                     help="project files or ~/.config/uv/uv.toml (default: project, or where the index is configured)")
+                     help=f"project files or {user_uv_toml} (default: project, or where the index is configured)")
     out.add_argument("--targets", metavar="uv[,pip][,twine][,poetry][,pdm][,hatch]",
                      help="the tools to configure (default: the project's own tool, found by its lock file or "
                      "[tool.poetry]/[tool.pdm]/[tool.uv] table; uv when it has none)")

@@ -7,9 +7,9 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from ... import providers
+from ... import paths, providers
 from ...flow import Step
-from ...naming import check_index_name, env_var_stem
+from ...naming import check_index_name, env_var_stem, suggested_index_name
 from ..base import StepScreen
 from ..fields import Choice, CoreCheck, Field, example
 
@@ -51,7 +51,16 @@ class RegistryScreen(StepScreen):
         yield Static("Which configuration should get it?", classes="section")
         with RadioSet(id="scope"):
             yield Choice("This project: pyproject.toml (or its uv.toml)", id="project")
-            yield Choice("Every project of mine: ~/.config/uv/uv.toml, also seen by uvx and uv tool", id="user")
+            yield Choice(f"Every project of mine: {paths.shown(paths.user_uv_toml())}, also seen by uvx and uv tool",
+                         id="user")
+
+    def _region(self) -> str:
+        """The region typed before, else the one the AWS CLI would use ($AWS_REGION, $AWS_DEFAULT_REGION)."""
+        import os
+
+        if self.provider.key != "aws":
+            return ""
+        return self.draft.fields.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "")
 
     def _existing_names(self) -> list[str]:
         findings = self.wizard.findings
