@@ -8,6 +8,8 @@ PyPI before a project's sources unless told not to), and neither creates a virtu
 
 from __future__ import annotations
 
+import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +182,92 @@ def test_with_publish_the_tool_uploads_to_the_index_under_its_name(request, tool
 
     assert published.returncode == 0, published.stdout + published.stderr
     assert wheel_filename("demo", version) in private_index.packages()
+
+
+# -- rotate, join, undo on Poetry and PDM projects ----------------------------------------------
+
+
+def resolves_afresh(home, tool: str, pyproject: bytes) -> bool:
+    """The tool resolves the private package from scratch: no lock, an empty cache, so the index is asked."""
+    (home.project / "pyproject.toml").write_bytes(pyproject)
+    (home.project / f"{tool}.lock").unlink(missing_ok=True)
+    cache = home.root / f"cache-{secrets.token_hex(4)}"
+    argv = ([VENV_BIN / "poetry", "add", "--lock", "--source", "acme", PACKAGE] if tool == "poetry"
+            else [VENV_BIN / "pdm", "add", "--no-sync", PACKAGE])
+    ok = home.run(*argv, env=tool_env(home, tool) | {"XDG_CACHE_HOME": str(cache)}).returncode == 0
+    (home.project / "pyproject.toml").write_bytes(pyproject)
+    return ok
+
+
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "file"), ("poetry", "keyring"), ("pdm", "env"), ("pdm", "keyring")])
+def test_rotation_writes_the_new_secret_where_the_tool_reads_it_and_keeps_pyproject(
+    request, tool, store, private_index, account
+):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    home.env.update(TOOL_ENV)
+    project_for(home, tool)
+    user, old = account
+    assert setup(home, private_index, user, old, tool=tool, store=store).returncode == 0
+    pyproject = (home.project / "pyproject.toml").read_bytes()
+    new = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, new)  # the registry revoked the old secret
+    assert not resolves_afresh(home, tool, pyproject)
+
+    result = home.wizard("rotate", "--index", "acme", "--password-stdin", "--yes", input=new + "\n")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert resolves_afresh(home, tool, pyproject)
+    assert (home.project / "pyproject.toml").read_bytes() == pyproject
+    assert new not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "file"), ("pdm", "env")])
+def test_a_teammate_joins_a_project_that_names_the_index_with_only_their_credentials(
+    tool_home, tool, store, private_index, account
+):
+    # The project as a teammate committed it: the source is there, no credential on this machine.
+    project_for(tool_home, tool)
+    user, password = account
+    assert setup(tool_home, private_index, user, password, tool=tool, store=store).returncode == 0
+    pyproject = (tool_home.project / "pyproject.toml").read_bytes()
+    for path in [tool_home.project / ".env", tool_home.root / ".config"]:
+        if path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+    assert not resolves_afresh(tool_home, tool, pyproject)
+
+    # No --url, no --targets: the configured source says both.
+    result = tool_home.wizard("setup", "--index", "acme", "--username", user, "--password-stdin",
+                              "--store", store, "--yes", input=password + "\n")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tool_home.project / "pyproject.toml").read_bytes() == pyproject
+    assert resolves_afresh(tool_home, tool, pyproject)
+
+
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "keyring"), ("pdm", "file")])
+def test_undo_puts_back_pyproject_and_the_tools_config_byte_for_byte(request, tool, store, private_index, account):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    home.env.update(TOOL_ENV)
+    project_for(home, tool)
+    user, password = account
+    config = home.root / ".config" / ("pypoetry/auth.toml" if tool == "poetry" else "pdm/config.toml")
+    config.parent.mkdir(parents=True)
+    config.write_text("# mine\n[other]\nkey = 'kept'\n")
+    before = home.files()
+
+    assert setup(home, private_index, user, password, tool=tool, store=store).returncode == 0
+    assert home.files() != before
+    undone = home.wizard("undo", "--yes")
+
+    assert undone.returncode == 0, undone.stdout + undone.stderr
+    # ar-wizard's own state (the backup) and the keyring backend's file (an empty section once the entry is
+    # deleted) are not the user's files: the keyring is checked by asking it.
+    def files(snapshot):
+        return {p: b for p, b in snapshot.items() if not any(s in p.as_posix() for s in (".local/state", "python_keyring"))}
+
+    assert files(home.files()) == files(before)
+    if store == "keyring":
+        looked_up = home.run("keyring", "get", "poetry-repository-acme", user)
+        assert looked_up.returncode != 0 or not looked_up.stdout.strip()

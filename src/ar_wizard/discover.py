@@ -29,13 +29,16 @@ class FoundIndex:
     name: str
     url: str  # as configured, except that a password written into it is taken out
     source: Path  # the file, or Path("$UV_INDEX") for an index set in the environment
-    tool: str  # "uv", "pip" or "twine"
+    tool: str  # "uv", "pip", "twine", "poetry" or "pdm"
     scope: str = "project"  # "project", "user" or "environment"
     publish_url: str = ""
     keyring_provider: str | None = None  # the setting the tool reads beside this index
     embedded: Secret | None = None  # a password written into the URL itself
     pip_only: bool = False  # from [tool.uv.pip], which `uv lock` and `uv sync` ignore
     authenticate: str = ""  # the index's `authenticate` setting ("always": credentials sent unasked)
+    priority: str = ""  # a Poetry source's priority ("" when it sets none, which Poetry reads as primary)
+    #: a PDM source's ``${VAR}`` references in its URL's userinfo: (username variable, password variable)
+    url_vars: tuple[str, str] = ("", "")
 
     @property
     def username(self) -> str:
@@ -58,11 +61,13 @@ class Credential:
     """One place a secret for an index lives."""
 
     store: str  # "url", "environment", "env", "uv", "keyring", "netrc" or "file"
+    #: for a secret in a TOML config (Poetry's auth.toml, PDM's config): the table and key that hold it
     where: str  # for people: "uv's credential store (https://…)", "~/.netrc (machine host)"
     username: str
     secret: Secret | None
     service: str = ""  # the URL (uv, keyring), host (netrc) or variable (env, environment)
     path: Path | None = None  # the file that holds it, for file stores
+    toml_key: tuple[str, ...] = ()  # e.g. ("http-basic", "acme", "password")
 
 
 @dataclass
@@ -118,6 +123,7 @@ def read_text(path: Path, problems: list[str]) -> str | None:
 def discover(project_dir: Path) -> Findings:
     found = Findings()
     _uv_indexes(found, project_dir)
+    _project_tool_indexes(found, project_dir)
     _environment_indexes(found)
     _pip_indexes(found)
     _pypirc_indexes(found)
@@ -158,6 +164,35 @@ def _uv_indexes(found: Findings, project_dir: Path) -> None:
             found.indexes.append(
                 FoundIndex(_host(url), url, path, "uv", scope, "", keyring, embedded, pip_only=True)
             )
+
+
+def _project_tool_indexes(found: Findings, project_dir: Path) -> None:
+    """``[[tool.poetry.source]]`` and ``[[tool.pdm.source]]`` in the project's pyproject.toml."""
+    from .project_tools import PDM_SOURCES, POETRY_SOURCES, pdm_url_vars
+    from .targets import toml_tables
+
+    path = project_dir / "pyproject.toml"
+    content = read_text(path, [])  # _uv_indexes has reported a file that cannot be read
+    if content is None:
+        return
+    for tool, table in (("poetry", POETRY_SOURCES), ("pdm", PDM_SOURCES)):
+        try:
+            entries = toml_tables.read_entries(content, path=path, table=table)
+        except UserError:
+            return  # reported by _uv_indexes, which reads the same file
+        for entry in entries:
+            raw = str(entry.get("url", ""))
+            if not raw:
+                continue  # Poetry's `name = "PyPI"` source has no URL
+            url_vars = pdm_url_vars(raw) if tool == "pdm" else ("", "")
+            if any(url_vars):
+                url, embedded = without_userinfo(raw), None
+            else:
+                url, embedded = split_password(raw)
+            found.indexes.append(FoundIndex(
+                str(entry.get("name", "?")), url, path, tool, "project", embedded=embedded,
+                priority=str(entry.get("priority", "")) if tool == "poetry" else "", url_vars=url_vars,
+            ))
 
 
 def _environment_indexes(found: Findings) -> None:
@@ -240,9 +275,13 @@ def env_file_vars(project_dir: Path) -> dict[str, str]:
 
 
 def username_for(index: FoundIndex, project_dir: Path) -> tuple[str, str]:
-    """The username uv would send, and where it comes from ("" when unknown)."""
+    """The username uv (or Poetry, or PDM) would send, and where it comes from ("" when unknown)."""
     if index.username:
         return index.username, "the index URL"
+    if index.tool in ("poetry", "pdm"):
+        for value, where in _project_tool_usernames(index, project_dir):
+            if value:
+                return value, where
     var = index_env_var(index.name, "USERNAME")
     if os.environ.get(var):
         return os.environ[var], f"${var}"
@@ -253,6 +292,87 @@ def username_for(index: FoundIndex, project_dir: Path) -> tuple[str, str]:
 
     default = providers.get(index.provider).default_username("token")
     return (default, "the registry's fixed username") if default else ("", "")
+
+
+def _toml_table(path: Path, table: tuple[str, ...]) -> dict:
+    """A table of a tool's TOML config ({} when the file is missing or cannot be read)."""
+    from .targets import toml_tables
+
+    content = read_text(path, [])
+    if content is None:
+        return {}
+    try:
+        return toml_tables.read_table(content, path=path, table=table)
+    except UserError:
+        return {}
+
+
+def _tool_vars(index: FoundIndex) -> tuple[str, str]:
+    """The (username, password) variables Poetry or PDM read for this index ("" where there is none)."""
+    from . import project_tools
+
+    if index.tool == "pdm":
+        return index.url_vars
+    try:
+        return project_tools.poetry_env_var(index.name, "USERNAME"), project_tools.poetry_env_var(index.name, "PASSWORD")
+    except UserError:
+        return "", ""
+
+
+def _tool_config(index: FoundIndex) -> tuple[Path, tuple[str, ...]]:
+    """The file and table where the tool keeps this index's username and password."""
+    from . import project_tools
+
+    if index.tool == "poetry":
+        return paths.poetry_auth_toml(), project_tools.poetry_http_basic(index.name)
+    return paths.pdm_config_toml(), project_tools.pdm_source_table(index.name)
+
+
+def _project_tool_usernames(index: FoundIndex, project_dir: Path) -> list[tuple[str, str]]:
+    var, _ = _tool_vars(index)
+    path, table = _tool_config(index)
+    return [
+        (os.environ.get(var, "") if var else "", f"${var}"),
+        (env_file_vars(project_dir).get(var, "") if var else "", f".env {var}"),
+        (str(_toml_table(path, table).get("username", "")), f"{paths.shown(path)} ({'.'.join(table)})"),
+    ]
+
+
+def _project_tool_credentials(index: FoundIndex, project_dir: Path, username: str) -> list[Credential]:
+    """Where Poetry or PDM finds this index's password, in the order it looks.
+
+    Poetry (``PasswordManager.get_http_auth``): ``POETRY_HTTP_BASIC_NAME_PASSWORD``, then ``auth.toml``,
+    then the keyring under ``poetry-repository-NAME``. PDM: the ``${VAR}`` the source URL names, then
+    ``pypi.NAME.password`` in its config, then the keyring under ``pdm-pypi-NAME`` (``populate_keyring_auth``)."""
+    from . import project_tools
+
+    found: list[Credential] = []
+    _, var = _tool_vars(index)
+    if var and os.environ.get(var):
+        found.append(Credential("environment", f"${var} in the environment", username, Secret(os.environ[var]), var))
+    dotenv = env_file_vars(project_dir)
+    if var and dotenv.get(var):
+        found.append(Credential("env", f".env ({var})", username, Secret(dotenv[var]), var, project_dir / ".env"))
+    path, table = _tool_config(index)
+    tables = [table]
+    services = [project_tools.poetry_keyring_service(index.name) if index.tool == "poetry"
+                else project_tools.pdm_source_keyring_service(index.name)]
+    if index.tool == "pdm":  # `pdm publish -r NAME` keeps its own copy (setup --publish writes both)
+        tables.append(project_tools.pdm_repository_table(index.name))
+        services.append(project_tools.pdm_repository_keyring_service(index.name))
+    for table in tables:
+        password = _toml_table(path, table).get("password")
+        if isinstance(password, str) and password:
+            found.append(Credential("file", f"{paths.shown(path)} ({'.'.join(table)})", username, Secret(password),
+                                    ".".join(table), path, table + ("password",)))
+    if username and userpath.which("keyring"):
+        from .credentials import keyring_cli
+
+        for service in services:
+            secret = keyring_cli.read(service, username)
+            if secret is not None:
+                found.append(Credential("keyring", f"the keyring ({service})", username, secret, service))
+    return found
 
 
 def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -> list[Credential]:
@@ -279,6 +399,8 @@ def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -
         if paired and dotenv.get(var):
             found.append(Credential("env", f".env ({var})", username, Secret(dotenv[var]), var,
                                     project_dir / ".env"))
+    if index.tool in ("poetry", "pdm"):
+        found.extend(_project_tool_credentials(index, project_dir, username))
     host = urlsplit(url).hostname or ""
     netrc_text = read_text(paths.netrc(), [])
     if netrc_text and host:

@@ -49,11 +49,13 @@ def uses_plugin(index: FoundIndex) -> bool:
 
 
 def joinable(findings: Findings) -> list[FoundIndex]:
-    """The uv indexes a setup could name: one per name, project settings before user settings."""
+    """The indexes a setup could name: one per name, uv's project then user settings, then a Poetry or
+    PDM source in the project's pyproject.toml (a Poetry or PDM project names its index there alone)."""
     seen: dict[str, FoundIndex] = {}
-    for index in findings.indexes:
-        if index.tool == "uv" and not index.pip_only and index.scope in ("project", "user"):
-            seen.setdefault(index.name, index)
+    for tool in ("uv", "poetry", "pdm"):
+        for index in findings.indexes:
+            if index.tool == tool and not index.pip_only and index.scope in ("project", "user"):
+                seen.setdefault(index.name, index)
     return list(seen.values())
 
 
@@ -94,7 +96,7 @@ def draft_for(index: FoundIndex, project_dir: Path) -> Draft:
         auth=auth,
         username=username or provider.default_username(auth) or "",
         scope=index.scope if index.scope in ("project", "user") else "project",
-        targets=("uv",),
+        targets=(index.tool,),
         publish=bool(index.publish_url),
         project_dir=project_dir,
     )

@@ -14,7 +14,7 @@ from .discover import Credential, FoundIndex, credentials_for, discover, usernam
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
 from .naming import index_env_var
-from .targets import env_file, netrc_file, pip_conf, pypirc
+from .targets import env_file, netrc_file, pip_conf, pypirc, toml_tables
 from .targets.pip_conf import same_index
 from .urls import is_public_index, with_userinfo
 
@@ -38,7 +38,8 @@ class Existing:
 def find(name: str, project_dir: Path) -> Existing:
     """The uv index called ``name`` and every place its secret is kept."""
     findings = discover(project_dir)
-    index = findings.find(name) or _pip_twine_index(findings, name)
+    same_name = [i for tool in ("uv", "poetry", "pdm") if (i := findings.find(name, tool)) is not None]
+    index = same_name[0] if same_name else _pip_twine_index(findings, name)
     if index is None:
         known = ", ".join(sorted(set(findings.index_names("uv") + findings.index_names("twine")))) or "none"
         raise UserError(
@@ -48,6 +49,9 @@ def find(name: str, project_dir: Path) -> Existing:
         )
     username, _ = username_for(index, project_dir)
     credentials = credentials_for(index, project_dir) + _inline_copies(findings, index)
+    for other in same_name[1:]:  # the same index named for Poetry or PDM too: its secret changes with it
+        seen = {(c.store, c.service, c.path) for c in credentials}
+        credentials += [c for c in credentials_for(other, project_dir) if (c.store, c.service, c.path) not in seen]
     if not username and credentials:
         username = credentials[0].username  # found beside the secret (netrc, uv's store)
     return Existing(index, username, tuple(credentials))
@@ -109,7 +113,7 @@ def draft_for(existing: Existing, project_dir: Path) -> Draft:
         key_file=key_file,
         store=stores[0],
         scope=index.scope if index.scope in ("project", "user") else "project",
-        targets=("uv",) if index.tool == "uv" else ("pip", "twine") if index.publish_url else (index.tool,),
+        targets=(index.tool,) if index.tool in ("uv", "poetry", "pdm") else ("pip", "twine") if index.publish_url else (index.tool,),
         publish=bool(index.publish_url),
         project_dir=project_dir,
         existing=existing,
@@ -189,7 +193,8 @@ def plan_rotation(draft: Draft) -> Plan:
                 "or unset it."
             )
     shell = shells.detect()
-    plan.next_steps.append(shells.with_note(shell, "uv lock --refresh", "resolves against the index with the new secret"))
+    relock = {"poetry": "poetry lock --regenerate", "pdm": "pdm lock --refresh"}.get(draft.targets[0], "uv lock --refresh")
+    plan.next_steps.append(shells.with_note(shell, relock, "resolves against the index with the new secret"))
     return plan
 
 
@@ -203,12 +208,15 @@ def _file_edit(cred: Credential, new: str, draft: Draft):
             current = env_file.read_vars(content)
             values = {cred.service: new}
             # The same secret copied for uploads (setup writes these beside it).
-            for var in ("UV_PUBLISH_PASSWORD", "TWINE_PASSWORD"):
+            for var in ("UV_PUBLISH_PASSWORD", "TWINE_PASSWORD", "PDM_PUBLISH_PASSWORD", "HATCH_INDEX_AUTH"):
                 if current.get(var) == old:
                     values[var] = new
             return env_file.set_vars(content, path=path, values=values)
 
         return edit
+    if cred.toml_key:  # Poetry's auth.toml, PDM's config: the one key, in place
+        return lambda content: toml_tables.set_table(
+            content, path=path, table=cred.toml_key[:-1], values={cred.toml_key[-1]: new})
     if cred.store == "netrc":
         return lambda content: netrc_file.set_machine(
             content, path=path, host=cred.service, login=cred.username, password=new
