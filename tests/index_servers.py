@@ -460,3 +460,15 @@ class HiddenListIndex(_WsgiIndex):
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
             return [b"<!DOCTYPE html><html><head><title>Simple index</title></head><body></body></html>"]
         return _challenge(start_response)
+
+
+class UploadGuardedPypiserver(_WsgiIndex):
+    """Stock pypiserver as its README runs it, ``-a update``: anyone reads, uploads need a password from the
+    htpasswd file (401 without one, 403 to a wrong one)."""
+
+    def start(self):
+        self._inner = _pypiserver(self.packages_dir, ["update"], self.users.path)
+        return super().start()
+
+    def app(self, environ, start_response):
+        return self._inner(environ, start_response)

@@ -4,6 +4,7 @@ public indexes, and uploads checked without uploading. Judged by the real uv, pi
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 
@@ -184,3 +185,126 @@ def test_the_start_screen_says_public_and_offers_a_new_setup_first(home):
     shown = asyncio.run(flow())
     assert "public: needs no credentials" in shown
     assert "no credentials on this machine" not in shown and "Add my credentials" not in shown
+
+
+# -- uploads checked without uploading ---------------------------------------------------------
+
+UPLOADING = ("private_index", "stock_pypiserver", "public_root_index", "hidden_list_index", "sign_in_redirect_index",
+             "upload_guarded_pypiserver")
+
+
+@pytest.fixture(scope="module")
+def upload_guarded_pypiserver(tmp_path_factory):
+    from index_servers import UploadGuardedPypiserver
+
+    server = UploadGuardedPypiserver(tmp_path_factory.mktemp("upload-guarded")).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("server_fixture", UPLOADING)
+def test_an_incomplete_upload_tells_a_right_password_from_a_wrong_one_and_stores_nothing(request, server_fixture):
+    from ar_wizard.validate import check_upload
+
+    server = request.getfixturevalue(server_fixture)
+    user, password = _account(server)
+    before = server.packages()
+
+    right = check_upload(server.simple_url, server.upload_url, user, Secret(password))
+    wrong = check_upload(server.simple_url, server.upload_url, user, Secret("not-the-password"))
+
+    assert right.ok and right.status == 400, right.message
+    assert "nothing was stored" in right.message
+    assert not wrong.ok and not wrong.unverifiable, wrong.message
+    assert server.packages() == before
+
+
+def test_devpi_uploads_are_checked_by_its_login_and_store_nothing(devpi_server):
+    from ar_wizard.validate import check_upload
+
+    before = devpi_server.packages()
+    right = check_upload(devpi_server.simple_url, devpi_server.upload_url, devpi_server.owner,
+                         Secret(devpi_server.owner_password))
+    wrong = check_upload(devpi_server.simple_url, devpi_server.upload_url, devpi_server.owner, Secret("nope"))
+
+    assert right.ok and "devpi's login accepted" in right.message
+    assert not wrong.ok and wrong.status == 401
+    assert devpi_server.packages() == before
+
+
+def test_a_static_server_that_refuses_uploads_to_right_credentials_is_not_said_to_reject_them(nginx_index):
+    from ar_wizard.validate import check_upload
+
+    user, password = _account(nginx_index)
+    verdict = check_upload(nginx_index.simple_url, nginx_index.base_url + "/", user, Secret(password))
+
+    assert not verdict.ok
+    assert f"accepts the credentials for {user!r} but refuses uploads with them" in verdict.message
+
+
+def test_a_server_that_answers_an_empty_upload_alike_with_or_without_credentials_is_said_to_be_unaskable():
+    import threading
+    from wsgiref.simple_server import make_server
+
+    from ar_wizard.validate import check_upload
+    from private_index import _QuietHandler
+
+    def app(environ, start_response):
+        start_response("400 Bad Request", [("Content-Type", "text/plain")])
+        return [b"missing content"]
+
+    server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        verdict = check_upload(base + "/simple/", base + "/", "someone", Secret("anything"))
+    finally:
+        server.shutdown()
+
+    assert verdict.unverifiable and not verdict.ok
+    assert "could not be checked without uploading: it answers an upload with nothing in it with HTTP 400 with or " \
+           "without credentials" in verdict.message
+
+
+def test_publish_to_a_public_pypiserver_with_guarded_uploads_checks_the_password_and_twine_uploads(
+    home, upload_guarded_pypiserver, tmp_path
+):
+    from private_index import build_wheel
+
+    server = upload_guarded_pypiserver
+    user, password = _account(server)
+    assert setup(home, server.simple_url, user, "wrong", "--publish", store="env").returncode == 1
+
+    result = setup(home, server.simple_url, user, password, "--targets", "uv,twine", "--publish", store="env")
+
+    assert result.returncode == 0, result.stderr
+    assert f"Uploads to {server.upload_url} accept the credentials" in result.stderr
+    wheel = tmp_path / wheel_filename("first-release", "1.0.0")
+    wheel.write_bytes(build_wheel("first-release", "1.0.0"))
+    from test_setup_real_tools import load_dotenv
+
+    uploaded = home.run("twine", "upload", "--non-interactive", "-r", "acme", wheel, env=load_dotenv(home))
+    assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+    assert wheel.name in server.packages()
+
+
+def test_publish_to_a_fresh_empty_devpi_index_is_checked_by_devpis_login_and_uv_publish_works(
+    home, devpi_server, tmp_path
+):
+    from private_index import build_wheel
+    from test_setup_real_tools import load_dotenv
+
+    index = f"fresh{secrets.token_hex(3)}"
+    assert devpi_server._call("PUT", f"/{devpi_server.owner}/{index}", {"type": "stage", "bases": []},
+                              auth=(devpi_server.owner, devpi_server.owner_password)) in (200, 201)
+    url = f"{devpi_server.base_url}/{devpi_server.owner}/{index}/+simple/"
+    assert setup(home, url, devpi_server.owner, "wrong", "--publish", store="env").returncode == 1
+
+    result = setup(home, url, devpi_server.owner, devpi_server.owner_password, "--publish", store="env")
+
+    assert result.returncode == 0, result.stderr
+    assert "devpi's login accepted the password" in result.stderr
+    wheel = tmp_path / wheel_filename("first-release", "1.0.0")
+    wheel.write_bytes(build_wheel("first-release", "1.0.0"))
+    published = home.uv("publish", "--index", "acme", wheel, env=load_dotenv(home))
+    assert published.returncode == 0, published.stderr

@@ -85,6 +85,8 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         ),
         timeout=timeout,
     )
+    if r.publish and secret is not None and draft.provider in UPLOAD_CHECKED:
+        verdict = _with_uploads(verdict, r.simple_url, r.upload_url, r.username, secret, timeout)
     # A rotation keeps the stores it finds; setup chooses one, and pip must be able to send it.
     if verdict.ok and verdict.unasked and draft.mode == "setup" and "pip" in draft.targets and (
         not draft.stores_secret or draft.store not in ("netrc", "file")
@@ -104,6 +106,115 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
             verdict, r.simple_url, r.username, None if plugin else secret, keyring=plugin, timeout=timeout
         )
     return verdict
+
+
+# -- uploads, checked without uploading ------------------------------------------------------
+
+#: Where an incomplete upload tells the credentials apart. Google's and AWS's are not asked: the read
+#: check has proved the token, and Google's upload permission is asked with testIamPermissions.
+UPLOAD_CHECKED = ("generic", "azure")
+
+
+def _with_uploads(verdict: Verdict, simple_url: str, upload_url: str, username: str, secret: Secret,
+                  timeout: float) -> Verdict:
+    """Add what the upload URL says about the credentials to the read verdict: it decides where reads could
+    not tell (a public or empty index), refuses where uploads are refused, and is a note where it cannot ask."""
+    if not verdict.ok and not verdict.unverifiable:
+        return verdict  # reads refused them: that is the answer
+    upload = check_upload(simple_url, upload_url, username, secret, timeout=timeout)
+    if upload.ok and verdict.unverifiable:
+        return replace(upload, url=verdict.url, seconds=verdict.seconds + upload.seconds)
+    if upload.ok or upload.unverifiable:
+        return replace(verdict, message=f"{verdict.message} {upload.message}", seconds=verdict.seconds + upload.seconds)
+    return replace(upload, url=verdict.url, seconds=verdict.seconds + upload.seconds)
+
+
+def _incomplete_upload() -> tuple[bytes, str]:
+    """An upload request with no file, name or version: a server refuses it as incomplete (400) once it has
+    checked the credentials, and has nothing it could store."""
+    import secrets
+
+    boundary = "ar-wizard-" + secrets.token_hex(8)
+    fields = {":action": "file_upload", "protocol_version": "1"}
+    body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                   for k, v in fields.items()) + f"--{boundary}--\r\n"
+    return body.encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def _post_upload(upload_url: str, authorization: str | None, timeout: float) -> int:
+    import urllib.request
+
+    from .network import NetworkError, open_url
+
+    body, content_type = _incomplete_upload()
+    request = urllib.request.Request(upload_url, data=body, method="POST",
+                                     headers={"Content-Type": content_type, "User-Agent": "ar-wizard"})
+    if authorization:
+        request.add_unredirected_header("Authorization", authorization)
+    try:
+        with open_url(request, timeout=timeout, follow_redirects=False) as response:
+            return response.getcode()
+    except NetworkError as err:
+        raise _Unreachable(err.message) from None
+
+
+def check_upload(simple_url: str, upload_url: str, username: str, secret: Secret, *,
+                 timeout: float = TIMEOUT) -> Verdict:
+    """Whether the upload URL takes these credentials, without uploading anything.
+
+    devpi: its login. Elsewhere an upload request with nothing in it, without and then with the
+    credentials: 401/403 (or a redirect to sign in) refuses them, 400 accepts them (the server checked
+    them before it found the request incomplete); the same answer both ways means it cannot be asked."""
+    started = clock()
+    if "/+simple" in urlsplit(simple_url).path:
+        verdict = _devpi_login(simple_url, username, secret, (), timeout)
+        if verdict.ok:
+            verdict = replace(verdict, message=f"Uploads to {upload_url}: devpi's login accepted the password for "
+                                               f"{username!r}.")
+        return replace(verdict, seconds=clock() - started)
+    try:
+        anonymous = _post_upload(upload_url, None, timeout)
+        status = _post_upload(upload_url, _basic(username, secret), timeout)
+    except _Unreachable as err:
+        return Verdict(False, f"Uploads to {upload_url} could not be checked: {err.message}", upload_url,
+                       seconds=clock() - started, unverifiable=True)
+    if status == 403 and anonymous == 401:
+        # A wrong password answered differently (401) means the server did accept these credentials,
+        # and refuses them uploads here: no upload rights, or not the upload URL.
+        try:
+            wrong = _post_upload(upload_url, _basic(username, Secret("ar-wizard-wrong-" + str(started))), timeout)
+        except _Unreachable:
+            wrong = 403
+        if wrong == 401:
+            return Verdict(False, f"{upload_url} accepts the credentials for {username!r} but refuses uploads with "
+                                  "them (HTTP 403, where a wrong password gets 401): give this user upload rights, "
+                                  "or check the upload URL (--publish-url).", upload_url, 403, clock() - started)
+    seconds = clock() - started
+    if status in (401, 403):
+        return Verdict(False, _upload_refused(upload_url, username, status), upload_url, status, seconds)
+    if 300 <= status < 400:
+        return Verdict(False, f"Uploads to {upload_url} redirected the credentials for {username!r} elsewhere "
+                              f"(HTTP {status}, a sign-in page): they were not accepted for uploads.",
+                       upload_url, status, seconds)
+    if status == 400 and (anonymous in (401, 403) or 300 <= anonymous < 400):
+        return Verdict(True, f"Uploads to {upload_url} accept the credentials for {username!r} (an upload with no "
+                             "file in it was refused as incomplete only after they were checked; nothing was "
+                             "stored).", upload_url, status, seconds)
+    if status == anonymous:
+        why = (f"it answers an upload with nothing in it with HTTP {status} with or without credentials"
+               if status != 404 else "it answered HTTP 404: check the upload URL (--publish-url)")
+    else:
+        why = f"it answered HTTP {anonymous} without credentials and HTTP {status} with them"
+    return Verdict(False, f"Uploads to {upload_url} could not be checked without uploading: {why}; the first "
+                          "upload will tell.", upload_url, status, seconds, unverifiable=True)
+
+
+def _upload_refused(upload_url: str, username: str, status: int) -> str:
+    return (
+        f"Uploads to {upload_url} refused the credentials for {username!r} (HTTP {status}): check the password or "
+        "token, and that this user may upload (an Azure PAT needs Packaging Read & write; pypiserver and "
+        "devpi users need upload rights on the index)."
+    )
 
 
 def _keyring_said_nothing(url: str, username: str, reason: str, provider) -> str:
