@@ -7,7 +7,7 @@ sleeps before answering `keyring get`, as the GCP and AWS plugins do while they
 wait on a metadata server that is not there, then gives the right password.
 `doctor --offline`, `doctor` and `--version` run in turn, several times, and
 each median is given as a ratio to `--version`'s in the same run. The budgets
-(DESIGN.md): `doctor --offline` about a second with no plugin call, `doctor`
+(docs/servers-and-clients.md, "Budgets"): `doctor --offline` about a second with no plugin call, `doctor`
 about the slowest index plus a second, the plugin asked at most once.
 
     uv run python benchmarks/doctor.py [--runs 5] [--plugin-delay 3] [--wizard PATH]

@@ -2,7 +2,7 @@
 
 Each program runs under a pseudo-terminal of 100x30, the clock stops when its
 first screen's text has been written, and the median of several runs is
-compared. The budget (DESIGN.md): ar-wizard within 1.1x of the bare app.
+compared. The budget (docs/servers-and-clients.md, "Budgets"): ar-wizard within 1.1x of the bare app.
 
     uv run python benchmarks/startup.py [--runs 15]
 """

@@ -1,6 +1,6 @@
 """Real index servers beyond the pypiserver fixture, each on 127.0.0.1 with an ephemeral port.
 
-Each one behaves the way a kind of server seen in the wild does (DESIGN.md, "How
+Each one behaves the way a kind of server seen in the wild does (docs/servers-and-clients.md, "How
 real servers and clients behave"), and each offers the same handles to the tests:
 ``simple_url``, ``upload_url`` (None where it takes no uploads), ``set_password``,
 ``add_package`` and ``package`` (a private package it holds).

@@ -17,7 +17,7 @@ STORE_TITLES = {
     "file": "inline in pip.conf / .pypirc",
 }
 
-# The tools a store serves (DESIGN.md: "Which tool reads which store").
+# The tools a store serves (docs/servers-and-clients.md: "Which tool reads which store").
 # Poetry, PDM and Hatch: the keyring through their own environment's keyring package (Poetry refuses
 # a plain-text backend), env as their own variables in .env (POETRY_HTTP_BASIC_*, ${PDM_SOURCE_*} in the
 # source URL, PDM_PUBLISH_*, HATCH_INDEX_*), file as their own config (Poetry's auth.toml, PDM's and

@@ -1,7 +1,7 @@
 """Live checks: does the index answer, with these credentials, like a package index?
 
 A check asks the way a client does, anonymous first, then with the credentials, and
-reads the pair (DESIGN.md, "How real servers and clients behave"):
+reads the pair (docs/servers-and-clients.md, "Servers"):
 
 - 401 without credentials: the server asks for them; the authenticated answer decides.
 - a redirect (sign-in, SSO) or a page that is not an index without credentials: the
