@@ -8,6 +8,7 @@ PyPI before a project's sources unless told not to), and neither creates a virtu
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -271,3 +272,59 @@ def test_undo_puts_back_pyproject_and_the_tools_config_byte_for_byte(request, to
     if store == "keyring":
         looked_up = home.run("keyring", "get", "poetry-repository-acme", user)
         assert looked_up.returncode != 0 or not looked_up.stdout.strip()
+
+
+# -- doctor: the traps of Poetry and PDM sources ------------------------------------------------
+
+
+def checks(home, *extra) -> dict[str, list[dict]]:
+    result = home.wizard("doctor", "--offline", "--json", *extra)
+    out: dict[str, list[dict]] = {}
+    for check in json.loads(result.stdout)["checks"]:
+        out.setdefault(check["id"], []).append(check)
+    return out
+
+
+def test_doctor_finds_a_primary_poetry_source_without_credentials_and_fixes_the_priority(
+    tool_home, private_index, account
+):
+    # As many projects have it: `poetry source add acme URL` before Poetry 1.8 wrote no priority (primary).
+    tool_home.project.joinpath("pyproject.toml").write_text(
+        PROJECTS["poetry"] + f'\n[[tool.poetry.source]]\nname = "acme"\nurl = "{private_index.simple_url}"\n'
+    )
+
+    found = checks(tool_home)
+
+    assert [c["verdict"] for c in found["source-hides-pypi"]] == ["warn"]
+    assert [c["verdict"] for c in found["source-credentials"]] == ["warn"]
+    fixed = tool_home.wizard("doctor", "--offline", "--fix", "--yes")
+    assert 'priority = "supplemental"' in (tool_home.project / "pyproject.toml").read_text(), fixed.stderr
+    assert [c["verdict"] for c in checks(tool_home)["source-hides-pypi"]] == ["ok"]
+
+    user, password = account
+    joined = tool_home.wizard("setup", "--index", "acme", "--username", user, "--password-stdin", "--store", "file",
+                              "--yes", input=password + "\n")
+    assert joined.returncode == 0, joined.stdout + joined.stderr
+    assert [c["verdict"] for c in checks(tool_home)["source-credentials"]] == ["ok"]
+
+
+def test_doctor_moves_a_password_out_of_a_pdm_source_url_into_env_and_pdm_still_resolves(
+    tool_home, private_index, account
+):
+    user, password = account
+    inline = private_index.simple_url.replace("http://", f"http://{user}:{password}@")
+    tool_home.project.joinpath("pyproject.toml").write_text(
+        PROJECTS["pdm"] + f'\n[[tool.pdm.source]]\nname = "acme"\nurl = "{inline}"\n'
+    )
+
+    found = tool_home.wizard("doctor", "--offline", "--json")
+    assert password not in found.stdout
+    assert [c["verdict"] for c in checks(tool_home)["source-password-inline"]] == ["fail"]
+
+    fixed = tool_home.wizard("doctor", "--offline", "--fix", "--yes")
+
+    pyproject = (tool_home.project / "pyproject.toml").read_text()
+    assert password not in pyproject, fixed.stdout + fixed.stderr
+    assert "${PDM_SOURCE_ACME_PASSWORD}" in pyproject
+    assert [c["verdict"] for c in checks(tool_home)["source-password-inline"]] == ["ok"]
+    assert_added(tool_home, "pdm")

@@ -139,7 +139,8 @@ def diagnose(project_dir: Path, *, offline: bool = False, now: datetime | None =
             "source": paths.shown(i.source),
             "scope": i.scope,
             "provider": i.provider,
-            "credentials": [c.where for c in ctx.credentials_of(i)] if i.tool == "uv" and not i.pip_only else [],
+            "credentials": ([c.where for c in ctx.credentials_of(i)]
+                            if i.tool in ("uv", "poetry", "pdm") and not i.pip_only else []),
         }
         for i in ctx.found.indexes
     ]
@@ -844,6 +845,148 @@ def render(report: Report, *, verbose: bool = False) -> str:
     lines = []
     for check in sorted(report.checks, key=lambda c: VERDICTS.index(c.verdict)):
         if check.verdict in ("ok", "skipped") and not verbose:
+# -- Poetry and PDM sources ------------------------------------------------------------
+
+
+def _tool_sources(ctx: _Context, tools: tuple[str, ...] = ("poetry", "pdm")) -> list[FoundIndex]:
+    return [i for i in ctx.found.indexes if i.tool in tools]
+
+
+def _tool_title(index: FoundIndex) -> str:
+    return "Poetry" if index.tool == "poetry" else "PDM"
+
+
+def _edit_source(project_dir: Path, index: FoundIndex, label: str, *, url: str | None = None,
+                 values: dict[str, str] | None = None) -> Plan:
+    """A plan that sets the Poetry or PDM source ``index`` to ``url`` (default: its URL as written) and ``values``."""
+    from . import project_tools
+    from .plan import edit_file
+    from .targets import toml_tables
+
+    table = project_tools.POETRY_SOURCES if index.tool == "poetry" else project_tools.PDM_SOURCES
+    path = index.source
+
+    def edit(content: str) -> str:
+        entry = next(e for e in toml_tables.read_entries(content, path=path, table=table) if e.get("name") == index.name)
+        return toml_tables.set_entry(content, path=path, table=table, name=index.name,
+                                     url=url or str(entry.get("url", "")), values=values)
+
+    plan = _fix_plan(label, project_dir)
+    plan.changes.append(edit_file(path, edit, summary=label))
+    return plan
+
+
+@_check
+def source_credentials(ctx: _Context) -> list[Check]:
+    """A Poetry or PDM source with no credential on this machine: the tool gets a 401 (or stops to ask)."""
+    sources = _tool_sources(ctx)
+    if not sources:
+        return [Check("source-credentials", "skipped", "No Poetry or PDM source is configured.")]
+    out = []
+    for index in sources:
+        if index.embedded is not None or is_public_index(index.plain_url):
+            continue  # source-password-inline speaks for the first; the second needs none
+        if any(c.secret is not None for c in ctx.credentials_of(index)):
+            continue
+        tool = _tool_title(index)
+        looked = ("POETRY_HTTP_BASIC_* variables, Poetry's auth.toml, its keyring entry and ~/.netrc"
+                  if index.tool == "poetry" else
+                  "the variables its URL names, PDM's config, its keyring entry and ~/.netrc")
+        out.append(Check(
+            "source-credentials", "warn",
+            f"{tool}'s source {index.name!r} has no credentials on this machine (looked in {looked}), "
+            f"so {tool} gets a 401 from it or stops to ask for a password.",
+            index.name,
+            fix=f"ar-wizard setup --index {index.name} --username USER --password-stdin --store keyring "
+                "(adds your credentials for the configured source)",
+        ))
+    return out or [Check("source-credentials", "ok", "Every Poetry and PDM source has credentials on this machine.")]
+
+
+@_check
+def source_password_inline(ctx: _Context) -> list[Check]:
+    """A password written into a Poetry or PDM source URL in pyproject.toml, which is committed with the project."""
+    out = []
+    for index in _tool_sources(ctx):
+        if index.embedded is None:
+            continue
+        tool, where = _tool_title(index), paths.shown(index.source)
+        if index.tool == "pdm":
+            fix = "Move it to .env and name it in the URL as ${PDM_SOURCE_…_PASSWORD}, which PDM expands there."
+        else:
+            fix = "Move it to Poetry's auth.toml (http-basic) and keep the URL plain."
+        out.append(Check("source-password-inline", "fail",
+                         f"The password for {tool}'s source {index.name!r} is written into its URL in {where}, "
+                         "where everyone who can read the project sees it.",
+                         index.name, fix=fix, fixer=partial(_move_source_secret, ctx.project_dir, index)))
+    return out or [Check("source-password-inline", "ok", "No Poetry or PDM source URL holds a password.")]
+
+
+def _move_source_secret(project_dir: Path, index: FoundIndex) -> Plan:
+    from . import project_tools
+    from .plan import edit_file
+    from .targets import env_file, toml_tables
+
+    secret = index.embedded
+    assert secret is not None  # source-password-inline offers this fix only for such a URL
+    label = f"password out of {index.name!r}'s URL"
+    if index.tool == "pdm":
+        plan = _edit_source(project_dir, index, label, url=project_tools.pdm_url_with_vars(index.plain_url, index.name))
+        env_path, gitignore = project_dir / ".env", project_dir / ".gitignore"
+        values = {project_tools.pdm_env_var(index.name, "USERNAME"): index.username,
+                  project_tools.pdm_env_var(index.name, "PASSWORD"): secret.reveal()}
+        plan.changes.append(edit_file(env_path, lambda text: env_file.set_vars(text, path=env_path, values=values),
+                                      holds_secret=True, summary="PDM_SOURCE_* credentials"))
+        plan.changes.append(edit_file(gitignore, lambda text: env_file.ensure_ignored(text, entry=".env"),
+                                      summary="ignore .env"))
+        return plan
+    plan = _edit_source(project_dir, index, label, url=index.plain_url)
+    auth = paths.poetry_auth_toml()
+    plan.changes.append(edit_file(auth, lambda text: toml_tables.set_table(
+        text, path=auth, table=project_tools.poetry_http_basic(index.name),
+        values={"username": index.username, "password": secret.reveal()},
+    ), holds_secret=True, summary=f"http-basic.{index.name} for Poetry"))
+    return plan
+
+
+@_check
+def source_hides_pypi(ctx: _Context) -> list[Check]:
+    """A Poetry source that is primary (the default when no priority is given) turns PyPI off.
+
+    ``poetry/factory.py`` ``create_pool``: PyPI is added only when no source is primary, unless a source is
+    named PyPI; so every public dependency must then come from the private index, or fails to resolve."""
+    from . import project_tools
+    from .targets import toml_tables
+
+    sources = _tool_sources(ctx, ("poetry",))
+    if not sources:
+        return [Check("source-hides-pypi", "skipped", "No Poetry source is configured.")]
+    path = sources[0].source
+    try:
+        entries = toml_tables.read_entries(path.read_text(encoding="utf-8-sig"), path=path,
+                                           table=project_tools.POETRY_SOURCES)
+    except (OSError, UserError):
+        entries = []
+    if any(str(e.get("name", "")).lower() == "pypi" for e in entries):
+        return [Check("source-hides-pypi", "ok", "PyPI is one of the project's Poetry sources.")]
+    out = []
+    for index in sources:
+        if index.priority not in ("", "primary", "default"):
+            continue
+        set_as = f'priority = "{index.priority}"' if index.priority else "no priority, which Poetry reads as primary"
+        out.append(Check(
+            "source-hides-pypi", "warn",
+            f"Poetry's source {index.name!r} has {set_as}, so Poetry stops asking PyPI: every public package must "
+            "then come from the private index.",
+            index.name,
+            fix=f'Set priority = "{project_tools.POETRY_PRIORITY}" on {index.name!r} (PyPI first, this index for '
+                'what PyPI lacks), or "explicit" to use it only for packages pinned to it.',
+            fixer=partial(_edit_source, ctx.project_dir, index, f"priority of {index.name!r}",
+                          values={"priority": project_tools.POETRY_PRIORITY}),
+        ))
+    return out or [Check("source-hides-pypi", "ok", "No Poetry source turns PyPI off.")]
+
+
             continue
         lines.append(f"{_MARKS[check.verdict]} {check.verdict:<4} {check.id}: {check.message}")
         if check.fix and check.verdict != "ok":
