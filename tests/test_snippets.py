@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shlex
 import shutil
@@ -17,7 +18,7 @@ from ar_wizard import snippets
 from ar_wizard.errors import UserError
 from ar_wizard.model import Draft, Secret
 from ar_wizard.naming import index_env_var
-from ar_wizard.snippets import KINDS, file_change, snippet
+from ar_wizard.snippets import CI_KINDS, KINDS, file_change, snippet
 from conftest import PACKAGE
 
 NAME = "my-index.v2"
@@ -70,7 +71,7 @@ def all_snippets() -> list:
         pytest.param(registry, auth, scope, publish, kind, id=f"{registry}-{auth}-{scope}-{kind}")
         for registry, auth in COMBINATIONS
         for scope, publish in VARIANTS
-        for kind in KINDS
+        for kind in CI_KINDS
     ]
 
 
@@ -336,7 +337,7 @@ def test_writing_a_snippet_creates_it_keeps_an_identical_one_and_refuses_to_repl
 
 
 def test_the_module_is_core_and_says_what_it_offers():
-    assert snippets.KINDS == ("github-actions", "dockerfile", "gitlab-ci")
+    assert snippets.KINDS == ("github-actions", "dockerfile", "gitlab-ci", "dependabot", "renovate")
     assert not any("textual" in module.read_text() for module in Path(snippets.__file__).parent.glob("*.py"))
 
 
@@ -464,7 +465,8 @@ def test_write_snippets_without_emit_is_a_usage_error(home):
 # binary, which fails offline). Every finding counts, warnings and style included.
 
 LINTERS = ("shellcheck", "hadolint", "actionlint", "check-jsonschema")
-SUFFIX = {"github-actions": ".yml", "gitlab-ci": ".gitlab-ci.yml", "dockerfile": ".Dockerfile"}
+SUFFIX = {"github-actions": ".yml", "gitlab-ci": ".gitlab-ci.yml", "dockerfile": ".Dockerfile",
+          "dependabot": ".dependabot.yml", "renovate": ".renovate.json"}
 
 
 @pytest.fixture(scope="module")
@@ -533,6 +535,28 @@ def test_actionlint_and_its_shellcheck_find_nothing_in_any_github_actions_workfl
 def test_every_github_actions_workflow_matches_the_published_workflow_schema(linters, generated):
     result = lint(linters["check-jsonschema"], "--builtin-schema", "vendor.github-workflows", *generated["github-actions"])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_dependabot_config_matches_the_dependabot_v2_schema(linters, generated):
+    result = lint(linters["check-jsonschema"], "--builtin-schema", "vendor.dependabot", *generated["dependabot"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_renovate_config_matches_renovates_schema(linters, generated):
+    result = lint(linters["check-jsonschema"], "--builtin-schema", "vendor.renovate", *generated["renovate"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_bot_schemas_refuse_a_registry_of_a_type_dependabot_does_not_know(linters, generated, tmp_path):
+    # The control for the two tests above: the schemas are really applied.
+    broken = tmp_path / "dependabot.yml"
+    broken.write_text(generated["dependabot"][0].read_text().replace("python-index", "python-mirror"))
+    assert lint(linters["check-jsonschema"], "--builtin-schema", "vendor.dependabot", broken).returncode != 0
+    renovate = tmp_path / "renovate.json"
+    config = json.loads(generated["renovate"][0].read_text())
+    config["hostRules"] = "not a list of rules"
+    renovate.write_text(json.dumps(config))
+    assert lint(linters["check-jsonschema"], "--builtin-schema", "vendor.renovate", renovate).returncode != 0
 
 
 def test_every_gitlab_ci_file_matches_gitlabs_schema(linters, generated):

@@ -34,7 +34,8 @@ STORES = ("uv", "keyring")
 
 # Files ar-wizard writes wherever a project lives (by name), and the tails of its snippet files.
 _PROJECT_NAMES = frozenset({"pyproject.toml", "uv.toml", "uv.lock", ".env", ".gitignore", ".dockerignore"})
-_SNIPPET_TAILS = (".github/workflows/private-index.yml", ".gitlab/ci/private-index.yml", "Dockerfile.private-index")
+_SNIPPET_TAILS = (".github/workflows/private-index.yml", ".gitlab/ci/private-index.yml", "Dockerfile.private-index",
+                  ".github/dependabot.yml", "renovate.json")
 #: A manifest of a few hundred files is some tens of kilobytes; nesting is three levels (set, list, entry).
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_DEPTH = 3

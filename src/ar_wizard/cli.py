@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-validate", action="store_true", help="skip the live check of the credentials")
     ci = setup.add_argument_group("CI and containers")
     ci.add_argument("--emit", action="append", choices=KINDS, metavar="KIND",
-                    help="print a github-actions, dockerfile or gitlab-ci snippet for this index (repeatable); "
+                    help="print a github-actions, dockerfile, gitlab-ci, dependabot or renovate snippet for this index (repeatable); "
                     "alone it only prints, needing no secret; with --yes or --dry-run it follows the plan")
     ci.add_argument("--write-snippets", action="store_true",
                     help="also write each --emit snippet to its suggested path in --project-dir (never over a "

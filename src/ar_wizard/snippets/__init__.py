@@ -24,20 +24,27 @@ if TYPE_CHECKING:
     from ..model import Draft, FileChange
     from .index import Snippet
 
-KINDS = ("github-actions", "dockerfile", "gitlab-ci")
+#: snippets that install from the index in CI or an image build
+CI_KINDS = ("github-actions", "dockerfile", "gitlab-ci")
+#: configs for the bots that update dependencies (``bots.py``): the index and the secret's name, no install
+BOT_KINDS = ("dependabot", "renovate")
+KINDS = CI_KINDS + BOT_KINDS
 
 
 def snippet(draft: Draft, kind: str) -> Snippet:
     """The ``kind`` snippet (one of ``KINDS``) for the draft's index."""
     # Start-up: cli.py imports this package for KINDS (the --emit choices); the outputs,
     # and through IndexFacts the plan and the providers, load only when a snippet is asked for.
-    from . import dockerfile, github_actions, gitlab_ci
+    from . import bots, dockerfile, github_actions, gitlab_ci
     from .index import IndexFacts
 
+    uses_uv = "uv" in draft.targets
     builders = {
         "github-actions": github_actions.build,
         "dockerfile": dockerfile.build,
         "gitlab-ci": gitlab_ci.build,
+        "dependabot": lambda ix: bots.build_dependabot(ix, uses_uv=uses_uv),
+        "renovate": bots.build_renovate,
     }
     if kind not in builders:
         raise UserError(f"There is no {kind!r} snippet: choose from {', '.join(KINDS)}.")
