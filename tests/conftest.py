@@ -345,10 +345,26 @@ def _is_fast(item: pytest.Item) -> bool:
     function = getattr(item, "function", None)
     if function is None:
         return False
-    return not SLOW_NAMES.intersection(_names_used(function.__code__, function.__globals__, set()))
+    # A @given test's own code is Hypothesis's wrapper; what it does is in the function it wraps.
+    inner = getattr(getattr(function, "hypothesis", None), "inner_test", function)
+    return not SLOW_NAMES.intersection(_names_used(inner.__code__, inner.__globals__, set()))
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_fast(item):
             item.add_marker(pytest.mark.fast)
+
+
+@pytest.fixture(autouse=True)
+def _a_fast_test_starts_no_process(request, monkeypatch):
+    """The classification above reads code; this proves it at run time: a test marked fast that
+    starts a process (itself, or through the code it calls) fails and says which."""
+    if request.node.get_closest_marker("fast") is None:
+        return
+
+    def refuse(self, args, *rest, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} is marked fast but starts a process ({args!r}): use a "
+                             "fixture of SLOW_FIXTURES, a SLOW_NAMES name or @pytest.mark.integration")
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
