@@ -328,3 +328,24 @@ def test_doctor_moves_a_password_out_of_a_pdm_source_url_into_env_and_pdm_still_
     assert "${PDM_SOURCE_ACME_PASSWORD}" in pyproject
     assert [c["verdict"] for c in checks(tool_home)["source-password-inline"]] == ["ok"]
     assert_added(tool_home, "pdm")
+
+
+# -- Hatch: publish only ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", ["file", "env", "keyring"])
+def test_hatch_publish_uploads_to_the_repo_setup_names(request, store, private_index, account):
+    home = request.getfixturevalue("keyring_home" if store == "keyring" else "home")
+    user, password = account
+    version = f"0.2.{secrets.randbelow(10**6)}"
+    dist = home.project / "dist"
+    dist.mkdir()
+    (dist / wheel_filename("demo", version)).write_bytes(build_wheel("demo", version))
+
+    result = setup(home, private_index, user, password, "--targets", "hatch", tool="hatch", store=store)
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = home.run(VENV_BIN / "hatch", "publish", "-r", "acme", "--no-prompt", dist / wheel_filename("demo", version),
+                         env=load_dotenv(home) | {"HATCH_DATA_DIR": str(home.root / "hatch-data")})
+
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert wheel_filename("demo", version) in private_index.packages()
