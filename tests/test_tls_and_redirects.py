@@ -70,3 +70,70 @@ def test_the_https_url_it_proposes_passes_and_uv_installs_from_it(home, moved_in
     assert result.returncode == 0, result.stderr
     added = home.uv("add", PACKAGE)
     assert added.returncode == 0, added.stderr
+
+
+# -- a private CA, and the clients that do not read SSL_CERT_FILE -------------------------------
+
+
+def test_a_private_ca_setup_for_uv_pip_and_twine_gives_twine_its_ca_and_all_three_work(keyring_home, tls_index,
+                                                                                       tls_account, tmp_path):
+    from private_index import build_wheel, wheel_filename
+
+    home = keyring_home
+    user, password = tls_account
+    home.env["SSL_CERT_FILE"] = str(tls_index.ca_file)
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests prefers them to .pypirc's ca_cert
+        home.env.pop(variable, None)
+
+    result = setup(home, tls_index.simple_url, user, password, "--targets", "uv,pip,twine", "--publish",
+                   store="keyring")
+
+    assert result.returncode == 0, result.stderr
+    assert "twine (requests) ignores SSL_CERT_FILE" in result.stdout + result.stderr
+    assert f"ca_cert = {tls_index.ca_file}" in (home.root / ".pypirc").read_text()
+    added = home.uv("add", PACKAGE)
+    assert added.returncode == 0, added.stderr
+    downloaded = home.pip("download", "--no-deps", "-d", tmp_path / "dl", PACKAGE)
+    assert downloaded.returncode == 0, downloaded.stdout + downloaded.stderr
+    wheel = tmp_path / wheel_filename("ca-trusted", "1.0.0")
+    wheel.write_bytes(build_wheel("ca-trusted", "1.0.0"))
+    uploaded = home.run("twine", "upload", "--non-interactive", "-r", "acme", wheel)
+    assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+
+
+def test_without_the_ca_setting_twine_fails_as_the_plan_said_it_would(home, tls_index, tls_account, tmp_path):
+    from private_index import build_wheel, wheel_filename
+    from test_setup_real_tools import load_dotenv
+
+    user, password = tls_account
+    home.env["SSL_CERT_FILE"] = str(tls_index.ca_file)
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests prefers them to .pypirc's ca_cert
+        home.env.pop(variable, None)
+    assert setup(home, tls_index.simple_url, user, password, "--targets", "uv,twine", "--publish",
+                 store="env").returncode == 0
+    pypirc = home.root / ".pypirc"
+    pypirc.write_text("".join(line for line in pypirc.read_text().splitlines(keepends=True)
+                              if not line.startswith("ca_cert")))
+    wheel = tmp_path / wheel_filename("ca-untrusted", "1.0.0")
+    wheel.write_bytes(build_wheel("ca-untrusted", "1.0.0"))
+
+    uploaded = home.run("twine", "upload", "--non-interactive", "-r", "acme", wheel, env=load_dotenv(home))
+
+    assert uploaded.returncode != 0 and "CERTIFICATE_VERIFY_FAILED" in uploaded.stdout + uploaded.stderr
+
+
+def test_a_requests_bundle_in_the_environment_that_lacks_the_ca_is_named_as_what_twine_will_use(
+    keyring_home, tls_index, tls_account, tmp_path
+):
+    system = tmp_path / "system-bundle.pem"
+    system.write_text("")  # a bundle without the private CA
+    keyring_home.env |= {"SSL_CERT_FILE": str(tls_index.ca_file), "REQUESTS_CA_BUNDLE": str(system)}
+    keyring_home.env.pop("CURL_CA_BUNDLE", None)
+    user, password = tls_account
+
+    result = setup(keyring_home, tls_index.simple_url, user, password, "--targets", "uv,twine", "--publish",
+                   "--dry-run", store="keyring")
+
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert f"But REQUESTS_CA_BUNDLE is set ({system}) and requests prefers it to ca_cert" in said

@@ -46,9 +46,10 @@ VARIABLES = (*_ALL, *_PER_SCHEME["https"], *_PER_SCHEME["http"], *_NO, "SSL_CERT
 class NetworkError(Exception):
     """A request that got no HTTP answer, with the sentence that says why and what to check."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, reason: object = None):
         super().__init__(message)
         self.message = message
+        self.reason = reason  # the underlying error (an ssl.SSLCertVerificationError, …), for callers that tell them apart
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,8 @@ def _context(sources: tuple[tuple[str, Path], ...]) -> ssl.SSLContext:
 # -- requests -------------------------------------------------------------------------------
 
 
-def opener(*, follow_redirects: bool = True):
-    """A urllib opener that routes by uv's proxy rules and trusts what uv trusts."""
+def opener(*, follow_redirects: bool = True, context: ssl.SSLContext | None = None):
+    """A urllib opener that routes by uv's proxy rules and trusts what uv trusts (or ``context``)."""
     import urllib.request
 
     class UvProxies(urllib.request.BaseHandler):
@@ -246,13 +247,14 @@ def opener(*, follow_redirects: bool = True):
         def redirect_request(self, *args, **kwargs):
             return None  # urllib then raises HTTPError with the 3xx, which the caller reads
 
-    handlers: list = [urllib.request.ProxyHandler({}), UvProxies(), urllib.request.HTTPSHandler(context=ssl_context())]
+    handlers: list = [urllib.request.ProxyHandler({}), UvProxies(),
+                      urllib.request.HTTPSHandler(context=context or ssl_context())]
     if not follow_redirects:
         handlers.append(NoRedirect)
     return urllib.request.build_opener(*handlers)
 
 
-def open_url(request, *, timeout: float, follow_redirects: bool = True):
+def open_url(request, *, timeout: float, follow_redirects: bool = True, context: ssl.SSLContext | None = None):
     """Open ``request`` (a ``urllib.request.Request``); an HTTP error status is returned as the
     response (``HTTPError`` is one), anything else raises ``NetworkError`` with its sentence."""
     import urllib.error
@@ -266,13 +268,13 @@ def open_url(request, *, timeout: float, follow_redirects: bool = True):
         )
     try:
         try:
-            return opener(follow_redirects=follow_redirects).open(request, timeout=timeout)
+            return opener(follow_redirects=follow_redirects, context=context).open(request, timeout=timeout)
         except urllib.error.HTTPError as err:
             return err
     except urllib.error.URLError as err:
-        raise NetworkError(describe(err.reason, url, timeout, proxy)) from None
+        raise NetworkError(describe(err.reason, url, timeout, proxy), err.reason) from None
     except (OSError, ValueError) as err:
-        raise NetworkError(describe(err, url, timeout, proxy)) from None
+        raise NetworkError(describe(err, url, timeout, proxy), err) from None
 
 
 def describe(reason: object, url: str, timeout: float, proxy: Proxy | None = None) -> str:

@@ -75,17 +75,18 @@ def build_plan(draft: Draft) -> Plan:
     _check_store_tools(draft, r)
 
     plan = Plan(draft, notes=list(r.warnings))
+    pip_cert, twine_ca = _private_ca_settings(draft, r, plan.notes)
     if "uv" in draft.targets:
         plan.changes.append(_uv_config_change(draft, r))
     if "pip" in draft.targets:
-        plan.changes.append(_pip_conf_change(draft, r))
+        plan.changes.append(_pip_conf_change(draft, r, cert=pip_cert))
         if paths.legacy_pip_conf().exists() and paths.legacy_pip_conf() != paths.pip_conf():
             plan.notes.append(
                 f"pip reads {paths.shown(paths.legacy_pip_conf())} before {paths.shown(paths.pip_conf())}, so "
                 "an extra-index-url there is replaced by this one: `ar-wizard doctor` can merge them."
             )
     if "twine" in draft.targets:
-        plan.changes.append(_pypirc_change(draft, r))
+        plan.changes.append(_pypirc_change(draft, r, ca_cert=twine_ca))
     for tool in PROJECT_TOOLS:
         if tool in draft.targets:
             plan.changes.extend(project_plans.file_changes(tool, draft, r))
@@ -186,7 +187,54 @@ def _uv_config_change(draft: Draft, r: Resolved) -> FileChange:
     return edit_file(path, edit, summary=f"index {draft.index_name!r} for uv")
 
 
-def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
+def _private_ca_settings(draft: Draft, r: Resolved, notes: list[str]) -> tuple[str | None, str | None]:
+    """``(pip's cert, twine's ca_cert)`` for an index only a private CA (``SSL_CERT_FILE``) vouches for, with a
+    note per client saying whether it trusts it; ``(None, None)`` where no client needs a setting.
+
+    Asked only when the check may reach the network (not with --no-validate)."""
+    if not draft.validate or not ({"pip", "twine"} & set(draft.targets)):
+        return None, None
+    from . import tls_trust
+
+    ca = tls_trust.private_ca_for(r.simple_url)
+    if ca is None:
+        return None, None
+    host = urlsplit(r.simple_url).hostname
+    bundle = str(ca.path)
+    said = [f"{host}'s certificate is signed by a CA that only {ca.variable} ({paths.shown(ca.path)}) vouches for. "
+            f"uv reads {ca.variable} itself."]
+    pip_cert = twine_ca = None
+    if "pip" in draft.targets:
+        pip = pip_cli.executable(draft.project_dir)
+        version = pip_cli.version_of(pip) if pip else None
+        if version is not None and tls_trust.pip_trusts_ssl_cert_file(version):
+            said.append(f"pip {pip_cli.shown_version(version)} reads it too (truststore, on Linux).")
+        elif ca.variable == "SSL_CERT_FILE":
+            pip_cert = bundle
+            said.append(f"pip does not read it here, so pip.conf gets cert = {bundle} (pip then trusts that bundle "
+                        "alone, for every index: it must hold the public CAs too, as SSL_CERT_FILE usually does).")
+        else:
+            said.append("pip does not read SSL_CERT_DIR here: add the CA to the system store (pip 24.2 and later "
+                        "use it) or set cert in pip.conf to a bundle file.")
+    if "twine" in draft.targets:
+        import os
+
+        # requests lets either variable win over a session's bundle, so over .pypirc's ca_cert too.
+        variable = next((v for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(v)), "")
+        if variable and tls_trust.requests_bundle_trusts(r.simple_url, os.environ[variable]):
+            said.append(f"twine trusts it through {variable}.")
+        else:
+            twine_ca = bundle
+            said.append(f"twine (requests) ignores {ca.variable}, so its [{draft.index_name}] section in .pypirc gets "
+                        f"ca_cert = {bundle}.")
+            if variable:
+                said.append(f"But {variable} is set ({os.environ[variable]}) and requests prefers it to ca_cert, "
+                            f"and it does not hold this CA: point {variable} at {bundle}, or unset it.")
+    notes.append(" ".join(said))
+    return pip_cert, twine_ca
+
+
+def _pip_conf_change(draft: Draft, r: Resolved, *, cert: str | None = None) -> FileChange:
     path = paths.pip_conf()
     inline = draft.stores_secret and draft.store == "file"
     if r.keyring:
@@ -195,15 +243,19 @@ def _pip_conf_change(draft: Draft, r: Resolved) -> FileChange:
         url = with_userinfo(r.simple_url, r.username, _revealed(draft))
     else:
         url = r.simple_url
+    def edit(content: str) -> str:
+        content = pip_conf.add_extra_index(content, path=path, url=url, keyring_subprocess=r.keyring)
+        return pip_conf.set_cert(content, path=path, cert=cert) if cert else content
+
     return edit_file(
         path,
-        lambda content: pip_conf.add_extra_index(content, path=path, url=url, keyring_subprocess=r.keyring),
+        edit,
         holds_secret=inline,
         summary="extra-index-url for pip",
     )
 
 
-def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
+def _pypirc_change(draft: Draft, r: Resolved, *, ca_cert: str | None = None) -> FileChange:
     path = paths.pypirc()
     inline = draft.stores_secret and draft.store == "file"
     password = _revealed(draft) if inline else None
@@ -216,6 +268,7 @@ def _pypirc_change(draft: Draft, r: Resolved) -> FileChange:
             repository_url=r.upload_url,
             username=r.username,
             password=password,
+            ca_cert=ca_cert,
         ),
         # .pypirc is where people keep upload tokens; it is never world-readable.
         holds_secret=True,

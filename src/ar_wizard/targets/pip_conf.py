@@ -76,6 +76,21 @@ def add_extra_index(
     return text
 
 
+def set_cert(text: str, *, path: object, cert: str) -> str:
+    """``cert = PATH`` in ``[global]``: the CA bundle pip verifies every index with."""
+    ini.check_value(cert, what="CA bundle path", path=path)
+    layout, _ = ini.parse(text, path)
+    section = layout.section("global")
+    if section is None:
+        return layout.insert_section_first("global", [("cert", cert)])
+    option = section.option("cert", normalize_name)
+    if option is None:
+        return layout.add_option(section, "cert", cert)
+    if layout.value(option) != cert:
+        return layout.set_value(option, cert)
+    return text
+
+
 def _set_keyring_provider(text: str, path: object) -> str:
     layout, _ = ini.parse(text, path)
     section = layout.section("global")

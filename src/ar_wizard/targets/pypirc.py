@@ -23,8 +23,10 @@ def set_repository(
     repository_url: str,
     username: str,
     password: str | None = None,
+    ca_cert: str | None = None,
 ) -> str:
-    """``[name]`` with ``repository``, ``username`` and (only if given) ``password``, listed in ``index-servers``."""
+    """``[name]`` with ``repository``, ``username`` and (only if given) ``password`` and ``ca_cert`` (the CA
+    bundle twine verifies this repository's certificate with), listed in ``index-servers``."""
     if not name or any(c.isspace() for c in name) or name == _DISTUTILS or "]" in name:
         raise UserError(
             f"{name!r} cannot name a repository in {path}; use letters, digits, '-', '_' or '.'"
@@ -36,12 +38,16 @@ def set_repository(
 
     text = _list_in_index_servers(text, path, name)
 
+    if ca_cert is not None:
+        ini.check_value(ca_cert, what="CA bundle path", path=path)
     wanted = {"repository": repository_url, "username": username, "password": password}
     layout, _ = ini.parse(text, path)
     section = layout.section(name)
     if section is None:
         options = [(key, value) for key, value in wanted.items() if value is not None]
-        return layout.append_section(name, options)
+        return layout.append_section(name, options + ([("ca_cert", ca_cert)] if ca_cert is not None else []))
+    if ca_cert is not None:
+        wanted["ca_cert"] = ca_cert  # only added or changed: a ca_cert already there stays when none is given
     for key, value in wanted.items():
         layout, _ = ini.parse(text, path)
         section = layout.section(name)
