@@ -137,3 +137,27 @@ def test_a_requests_bundle_in_the_environment_that_lacks_the_ca_is_named_as_what
     assert result.returncode == 0, result.stderr
     said = " ".join((result.stdout + result.stderr).split())
     assert f"But REQUESTS_CA_BUNDLE is set ({system}) and requests prefers it to ca_cert" in said
+
+
+def test_doctor_finds_twine_without_the_private_ca_and_its_fix_makes_it_trust_it(keyring_home, tls_index, tls_account):
+    import json
+
+    home = keyring_home
+    user, password = tls_account
+    home.env["SSL_CERT_FILE"] = str(tls_index.ca_file)
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        home.env.pop(variable, None)
+    assert setup(home, tls_index.simple_url, user, password, "--targets", "uv,twine", "--publish",
+                 store="keyring").returncode == 0
+    pypirc = home.root / ".pypirc"
+    pypirc.write_text("".join(line for line in pypirc.read_text().splitlines(keepends=True)
+                              if not line.startswith("ca_cert")))
+
+    found = [c for c in json.loads(home.wizard("doctor", "--json").stdout)["checks"] if c["id"] == "private-ca"]
+
+    assert [c["verdict"] for c in found] == ["fail"]
+    assert "requests ignores" in found[0]["message"] and found[0]["fix_plan"] is True
+    fixed = home.wizard("doctor", "--fix", "--yes")
+    assert f"ca_cert = {tls_index.ca_file}" in pypirc.read_text(), fixed.stdout + fixed.stderr
+    again = [c for c in json.loads(home.wizard("doctor", "--json").stdout)["checks"] if c["id"] == "private-ca"]
+    assert [c["verdict"] for c in again] == ["ok"]

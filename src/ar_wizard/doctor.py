@@ -758,6 +758,97 @@ def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
 
 
 @_check
+def private_ca(ctx: _Context) -> list[Check]:
+    """An index only a private CA vouches for (through SSL_CERT_FILE/SSL_CERT_DIR, which uv reads): pip and
+    twine must trust that CA by their own settings, or they fail where uv and this check pass."""
+    import os
+
+    from . import network, tls_trust
+    from .credentials import pip_cli
+    from .targets import pip_conf, pypirc
+
+    clients = [i for i in ctx.found.indexes if i.tool in ("pip", "twine") and i.plain_url.startswith("https://")]
+    if ctx.offline:
+        return [Check("private-ca", "skipped", "Not checked: --offline.")]
+    if not clients or not network.custom_trust():
+        return [Check("private-ca", "ok", "No index of pip or twine depends on SSL_CERT_FILE or SSL_CERT_DIR.")]
+    cas: dict[str, tls_trust.PrivateCA | None] = {}
+    out = []
+    for index in clients:
+        origin = index.plain_url.split("/", 3)[2]
+        if origin not in cas:
+            cas[origin] = tls_trust.private_ca_for(index.plain_url)
+        ca = cas[origin]
+        if ca is None:
+            continue
+        where = f"{ca.variable} ({paths.shown(ca.path)})"
+        if index.tool == "twine":
+            variable = next((v for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(v)), "")
+            text = index.source.read_text(encoding="utf-8")
+            options = pypirc.repositories(text, path=index.source).get(index.name, {})
+            bundle = os.environ[variable] if variable else options.get("ca_cert", "")
+            if bundle and tls_trust.requests_bundle_trusts(index.plain_url, bundle):
+                out.append(Check("private-ca", "ok", f"twine trusts {index.name!r}'s CA ({variable or 'ca_cert'}).",
+                                 index.name))
+            elif variable:
+                out.append(Check("private-ca", "fail",
+                                 f"twine cannot verify {index.plain_url}: only {where} holds its CA, and requests uses "
+                                 f"{variable} ({os.environ[variable]}) before any ca_cert.", index.name,
+                                 fix=f"Point {variable} at {ca.path}, or unset it."))
+            else:
+                fixer = partial(_pypirc_ca_cert, index, options, str(ca.path), ctx.project_dir)
+                out.append(Check("private-ca", "fail",
+                                 f"twine cannot verify {index.plain_url}: only {where} holds its CA, which requests "
+                                 f"ignores, and [{index.name}] in {paths.shown(index.source)} has no ca_cert.",
+                                 index.name, fix=f"Add ca_cert = {ca.path} to [{index.name}].", fixer=fixer))
+            continue
+        pip = pip_cli.executable(ctx.project_dir)
+        version = pip_cli.version_of(pip) if pip else None
+        cert = pip_conf.get_option(index.source.read_text(encoding="utf-8"), path=index.source, section="global",
+                                   option="cert")
+        if version is not None and tls_trust.pip_trusts_ssl_cert_file(version):
+            out.append(Check("private-ca", "ok", f"pip trusts {index.plain_url}'s CA through {ca.variable}.", index.name))
+        elif cert and tls_trust.requests_bundle_trusts(index.plain_url, cert):
+            out.append(Check("private-ca", "ok", f"pip trusts {index.plain_url}'s CA (cert in pip.conf).", index.name))
+        elif ca.variable == "SSL_CERT_FILE":
+            out.append(Check("private-ca", "fail",
+                             f"pip cannot verify {index.plain_url}: only {where} holds its CA, which this pip does not "
+                             "read.", index.name,
+                             fix=f"Set cert = {ca.path} in [global] of {paths.shown(index.source)} (a full bundle), "
+                                 "or upgrade pip to 24.2 or later and add the CA to the system store.",
+                             fixer=partial(_pip_cert, index, str(ca.path), ctx.project_dir)))
+        else:
+            out.append(Check("private-ca", "fail",
+                             f"pip cannot verify {index.plain_url}: only {where} holds its CA, which this pip does not "
+                             "read.", index.name,
+                             fix="Add the CA to the system store (pip 24.2 and later use it), or set cert in pip.conf "
+                                 "to a bundle file."))
+    return out or [Check("private-ca", "ok", "Every index of pip and twine is vouched for by a public CA.")]
+
+
+def _pypirc_ca_cert(index: FoundIndex, options: dict, bundle: str, project_dir: Path) -> Plan:
+    from .plan import edit_file
+    from .targets import pypirc
+
+    plan = _fix_plan(f"ca_cert for {index.name!r}", project_dir)
+    plan.changes.append(edit_file(index.source, lambda content: pypirc.set_repository(
+        content, path=index.source, name=index.name, repository_url=options.get("repository", ""),
+        username=options.get("username", ""), password=options.get("password"), ca_cert=bundle,
+    ), holds_secret=True, summary=f"ca_cert in [{index.name}]"))
+    return plan
+
+
+def _pip_cert(index: FoundIndex, bundle: str, project_dir: Path) -> Plan:
+    from .plan import edit_file
+    from .targets import pip_conf
+
+    plan = _fix_plan("cert for pip", project_dir)
+    plan.changes.append(edit_file(index.source, lambda content: pip_conf.set_cert(content, path=index.source,
+                                                                                  cert=bundle), summary="cert for pip"))
+    return plan
+
+
+@_check
 def credentials_accepted(ctx: _Context) -> list[Check]:
     """The live check: each index answers with the credential uv would send."""
     indexes = [i for i in ctx.uv_indexes if i.plain_url.startswith(("http://", "https://"))]
