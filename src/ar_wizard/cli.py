@@ -623,8 +623,9 @@ def _print_result(result, next_steps: list[str]) -> None:
 
 
 def _confirm(question: str) -> bool:
+    """Ask the terminal itself, not stdin (which may carry the secret); Windows' console input is CONIN$."""
     try:
-        with open("/dev/tty") as tty:
+        with open("CONIN$" if os.name == "nt" else "/dev/tty") as tty:
             print(f"{question} [y/N] ", end="", flush=True)
             return tty.readline().strip().lower() in ("y", "yes")
     except OSError:
