@@ -308,3 +308,39 @@ def test_publish_to_a_fresh_empty_devpi_index_is_checked_by_devpis_login_and_uv_
     wheel.write_bytes(build_wheel("first-release", "1.0.0"))
     published = home.uv("publish", "--index", "acme", wheel, env=load_dotenv(home))
     assert published.returncode == 0, published.stderr
+
+
+# -- one name for an index, whatever tools it was set up for -------------------------------------
+
+
+def test_a_pip_only_setup_keeps_its_name_for_rotate_doctor_and_the_wizard(home, private_index, tmp_path):
+    import asyncio
+
+    from ar_wizard.flow import Step
+    from ar_wizard.tui.app import WizardApp
+    from wizard_driver import at_step, wait_until
+
+    user, password = _account(private_index)
+    assert setup(home, private_index.simple_url, user, password, "--targets", "pip", store="netrc").returncode == 0
+
+    indexes = json.loads(home.wizard("doctor", "--json").stdout)["indexes"]
+    assert [(i["name"], i["tool"]) for i in indexes] == [("acme", "pip")]
+
+    new = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, new)
+    rotated = home.wizard("rotate", "--index", "acme", "--password-stdin", "--yes", input=new + "\n")
+    assert rotated.returncode == 0, rotated.stderr
+    downloaded = home.pip("download", "--no-deps", "-d", tmp_path / "dl", "acme-secret")
+    assert downloaded.returncode == 0, downloaded.stdout + downloaded.stderr
+
+    async def pick_to_rotate():
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=(110, 45)) as pilot:
+            await at_step(pilot, Step.START)
+            await wait_until(pilot, lambda: app.findings is not None, what="discovery")
+            await pilot.press("r")
+            await pilot.pause()
+            return type(app.screen).__name__, getattr(app.screen, "names", None)
+
+    screen, names = asyncio.run(pick_to_rotate())
+    assert (screen, names) == ("PickIndex", ["acme"])

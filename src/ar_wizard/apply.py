@@ -48,7 +48,22 @@ class ApplyResult:
 def apply(plan: Plan, *, label: str = "setup") -> ApplyResult:
     result = run_transaction(plan.changes, plan.secret_writes, label=label)
     _note_expiry(plan)
+    _note_name(plan)
     return result
+
+
+def _note_name(plan: Plan) -> None:
+    """Remember the name a setup gave its index, for pip.conf, which keeps none (one name everywhere)."""
+    draft = plan.draft
+    if draft.mode not in ("setup", "join") or not draft.index_name:
+        return
+    from . import index_names
+    from .plan import resolve
+
+    try:
+        index_names.remember(resolve(draft, need_secret=False).simple_url, draft.index_name)
+    except OSError:
+        pass  # only the name is lost: the index is found by its host name instead
 
 
 def _note_expiry(plan: Plan) -> None:

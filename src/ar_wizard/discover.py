@@ -228,9 +228,13 @@ def _pip_indexes(found: Findings) -> None:
         except UserError as err:
             found.problems.append(str(err))
             continue
+        from .index_names import name_for
+
         for raw in ([index_url] if index_url else []) + urls:
             url, embedded = split_password(raw)
-            found.indexes.append(FoundIndex(_host(url), url, path, "pip", "user", "", keyring, embedded))
+            # pip.conf keeps no name: the one setup gave it, else the host.
+            name = name_for(url) or _host(url)
+            found.indexes.append(FoundIndex(name, url, path, "pip", "user", "", keyring, embedded))
 
 
 def _pypirc_indexes(found: Findings) -> None:

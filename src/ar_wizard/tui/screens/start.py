@@ -193,14 +193,14 @@ class StartScreen(StepScreen):
 
     def action_rotate(self) -> None:
         findings = self.wizard.findings
-        # A public index (PyPI, a mirror) has no secret to rotate.
-        names = sorted({i.name for i in findings.indexes if i.tool == "uv" and not i.pip_only
+        # Every index the CLI rotates, whatever tools it was set up for; a public one (PyPI, a mirror) has no secret.
+        names = sorted({i.name for i in findings.indexes if ((i.tool == "uv" and not i.pip_only) or i.tool in ("pip", "twine"))
                         and not is_public_index(i.plain_url)}) if findings else []
         if findings is None:
             self.notify("Still looking at this machine; try again in a moment.")
             return
         if not names:
-            self.notify("No uv index with a secret is configured here yet (a public index has none): set one up "
+            self.notify("No index with a secret is configured here yet (a public index has none): set one up "
                         "first.", severity="warning")
             return
         from ..pick import PickIndex
