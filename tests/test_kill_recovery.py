@@ -264,3 +264,157 @@ def test_a_kill_during_recovery_is_recovered_by_the_command_after(home):
     assert "has been rolled back" in run.stderr
     assert pyproject.read_bytes() == before and not dotenv.exists()
     assert temp_files(home) == [] and journal.in_flight(state) is None
+
+
+SLOW_SHIM = """#!/bin/sh
+# A slow store command, the first time it is called (the setup's): it goes on only once the test
+# lets it, after the next command has run, as a store that takes longer than recovery does.
+case "$1 $2" in
+  "auth login"|"set "*)
+    if [ ! -e "$SLOW_MARK" ]; then
+      echo $$ > "$SLOW_MARK"
+      n=0; while [ ! -e "$SLOW_RELEASE" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n+1)); done
+    fi
+    exec "{real}" "$@" ;;
+esac
+exec "{real}" "$@"
+"""
+
+
+@pytest.mark.parametrize("store", ["uv", "keyring"])
+def test_a_kill_of_the_wizard_alone_during_a_slow_store_command_ends_with_the_old_secret(store, home, keyring_bin,
+                                                                                          tmp_path):
+    from ar_wizard import journal, paths
+
+    home.put_first_on_path(keyring_bin)
+    name = "uv" if store == "uv" else "keyring"
+    real = tool(home, name)
+    shim_dir = tmp_path / "shim"
+    shim_dir.mkdir()
+    (shim_dir / name).write_text(SLOW_SHIM.format(real=real))
+    (shim_dir / name).chmod(0o755)
+    home.put_first_on_path(shim_dir)
+    if store == "uv":
+        subprocess.run([real, "auth", "login", URL, "--username", USER, "--password", "-"],
+                       input=OLD + "\n", env=home.env, text=True, check=True, capture_output=True)
+    else:
+        subprocess.run([real, "set", URL, USER], input=OLD + "\n", env=home.env, text=True, check=True,
+                       capture_output=True)
+    stored = secrets(home, store)
+    mark, release = tmp_path / "mark", tmp_path / "release"
+
+    proc = subprocess.Popen(setup_argv(store), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=home.project,
+                            env=home.env | {"SLOW_MARK": str(mark), "SLOW_RELEASE": str(release)})
+    proc.stdin.write(NEW.encode() + b"\n")
+    proc.stdin.close()
+    deadline = time.monotonic() + 60
+    while not (mark.exists() and mark.read_text().strip()):
+        assert proc.poll() is None, "the wizard ended before the store was called"
+        assert time.monotonic() < deadline, "the store was never called"
+        time.sleep(0.02)
+    shim = int(mark.read_text())
+    # The wizard writes the journal once the child has started, so it may come just after the mark.
+    while (entry := journal.read_entry(paths.state_dir())) is None or entry.child is None:
+        assert time.monotonic() < deadline, "the journal never named the store command"
+        time.sleep(0.02)
+    assert entry.child.pid == shim, "its PID is in the journal"
+    os.kill(proc.pid, signal.SIGKILL)  # the wizard alone, as an OOM kill or `kill -9 PID` does
+    proc.wait()
+
+    after = next_command(home)
+    release.touch()  # had the store command outlived the wizard, it would write the new secret now
+    assert "rolled back" in after.stderr and "restored 1 secret" in after.stderr, after.stderr
+    deadline = time.monotonic() + 10
+    while _running(shim) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(shim), "the store command died with the wizard"
+    assert secrets(home, store) == stored == {URL: OLD}
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+def test_recovery_stops_a_recorded_child_and_its_process_group_before_rolling_back(tmp_path):
+    from ar_wizard.credentials import process
+
+    mark = tmp_path / "written"
+    # A stand-in for a store command that writes late, with a child of its own in its group.
+    child = subprocess.Popen(["sh", "-c", f"(sleep 30; touch {mark}) & sleep 30; touch {mark}"],
+                             start_new_session=True)
+    try:
+        assert process.stop(child.pid, process.started(child.pid), grace=0.2) is True
+        child.wait(timeout=10)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(child.pid, 0)
+        assert not mark.exists()
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+
+
+def test_recovery_leaves_alone_a_process_that_reused_a_recorded_pid(tmp_path):
+    from ar_wizard.credentials import process
+
+    other = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        start = process.started(other.pid)
+        if not start:
+            pytest.skip("this system does not say when a process started")
+        assert process.stop(other.pid, start + 1, grace=0.2) is False
+        assert other.poll() is None, "a process that is not the recorded child is never signalled"
+    finally:
+        other.kill()
+        other.wait()
+
+
+FAILING_STORE = """#!/bin/sh
+# A keyring whose `set` fails after the project's directory became read-only: the transaction's
+# roll-back cannot put pyproject.toml back, and must say so.
+if [ "$1" = set ]; then
+  if [ "$(id -u)" = 0 ]; then chattr +i "$LOCK_DIR"; else chmod 500 "$LOCK_DIR"; fi
+  echo "error: the keyring is locked" >&2
+  exit 1
+fi
+exec "{real}" "$@"
+"""
+
+
+def test_a_failed_apply_whose_roll_back_fails_names_each_files_state_and_the_next_command_finishes_it(
+        home, keyring_bin, tmp_path):
+    if os.geteuid() == 0 and shutil.which("chattr") is None:
+        pytest.skip("running as root without chattr: no way to make a directory read-only for root")
+    home.put_first_on_path(keyring_bin)
+    shim_dir = tmp_path / "shim"
+    shim_dir.mkdir()
+    (shim_dir / "keyring").write_text(FAILING_STORE.format(real=tool(home, "keyring")))
+    (shim_dir / "keyring").chmod(0o755)
+    home.put_first_on_path(shim_dir)
+    pyproject = home.project / "pyproject.toml"
+    before = pyproject.read_bytes()
+    try:
+        failed = home.run(*setup_argv("keyring"), input=NEW + "\n", env={"LOCK_DIR": str(home.project)})
+        assert failed.returncode == 3, failed.stderr
+        errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1, failed.stderr
+        said = errors[0]
+        assert "~/work/demo/pyproject.toml could not be put back yet (" in said, said
+        assert f"the secret for {URL} is as before" in said, said
+        assert "The next ar-wizard command finishes putting them back" in said, said
+        assert "nothing was left half-written" not in failed.stderr
+        assert pyproject.read_bytes() != before, "the sentence is true: the file is still the new one"
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(home.project)], check=True)
+        else:
+            home.project.chmod(0o755)
+
+    after = next_command(home)
+    assert "has been rolled back: put back ~/work/demo/pyproject.toml" in after.stderr, after.stderr
+    assert pyproject.read_bytes() == before
+    assert secrets(home, "keyring") == {URL: None}
