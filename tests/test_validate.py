@@ -68,11 +68,13 @@ def test_a_server_that_never_answers_times_out_in_plain_words():
 
 
 def test_a_closed_port_says_nothing_is_listening():
+    # Bound but not listening: the port refuses connections, and no other process can take it meanwhile.
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    verdict = check(f"http://127.0.0.1:{port}/simple/")
+    try:
+        verdict = check(f"http://127.0.0.1:{sock.getsockname()[1]}/simple/")
+    finally:
+        sock.close()
     assert "Nothing is listening" in verdict.message
 
 
