@@ -26,6 +26,9 @@ def setup(home, url, *extra, store="env"):
     ("https://x.example/sim\tple/", "control character"),
     ("https://bücher.example/simple/", "'xn--bcher-kva.example'"),
     ("https://under$core.example/simple/", "may only hold letters, digits"),
+    ("https://999.1.1.1/simple/", "uv reads it as an IPv4 address, and it is not one (999 is over 255)"),
+    ("https://1.2.3.4.5/simple/", "uv reads it as an IPv4 address, and it is not one (it has more than four parts)"),
+    ("https://pkg.1/simple/", "uv reads it as an IPv4 address, and it is not one ('pkg' is not a number)"),
 ])
 def test_an_index_url_that_cannot_work_is_one_sentence_naming_the_flag_and_nothing_is_written(home, url, words):
     before = home.files()
@@ -120,3 +123,56 @@ def test_rotate_refuses_a_secret_the_dot_env_file_would_not_give_back_and_writes
     assert "~/work/demo/.env cannot hold the new secret exactly" in result.stderr
     # (rotate asks uv's store whether it holds the secret; uv makes its lock file for that)
     assert {p: b for p, b in home.files().items() if p.name != "credentials.toml.lock"} == before
+
+
+HOSTS = ["999.1.1.1", "1.2.3.4.5", "1.2.3.4", "1.2.3.4.", "127.1", "0x7f.0.0.1", "pkg.1", "host.0x", "08.1.1.1",
+         "010.0.0.1", "4294967295", "4294967296", "10.0.0.256", "10.0.65535", "10.0.65536", "a1.b2", "pkg.example.com",
+         "1.0x", "0x", "1e3.example", "example.123"]
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_a_host_is_refused_exactly_when_uv_refuses_it(home, host):
+    from ar_wizard.errors import UserError
+    from ar_wizard.providers.base import check_index_url
+    from conftest import VENV_BIN
+
+    url = f"https://{host}/simple/"
+    uv = home.run(VENV_BIN / "uv", "pip", "compile", "--offline", "--no-cache", "--index-url", url, "-", input="")
+    uv_refuses = "invalid IPv4 address" in uv.stderr
+    try:
+        check_index_url(url)
+        we_refuse = False
+    except UserError:
+        we_refuse = True
+    assert we_refuse == uv_refuses, (host, uv.stderr)
+
+
+def test_a_username_with_a_colon_is_refused_before_writing(home):
+    before = home.files()
+    result = home.wizard("setup", "--index", "acme", "--url", "https://registry.example/simple/", "--username",
+                         "team:me", "--password-stdin", "--store", "env", "--no-validate", "--yes", input="s3cret\n")
+    assert result.returncode == 2, result.stderr
+    assert "--username 'team:me' contains ':'" in result.stderr and "the user 'team'" in result.stderr
+    assert home.files() == before
+
+
+@pytest.mark.parametrize("targets, store", [("pip", "netrc"), ("uv,twine", "env"), ("uv,pip", "keyring")])
+def test_a_secret_outside_latin1_is_refused_for_pip_and_twine_naming_the_client_that_can_send_it(
+        keyring_home, targets, store):
+    home = keyring_home
+    before = home.files()
+    result = home.wizard("setup", "--index", "acme", "--url", "https://registry.example/simple/", "--username", "me",
+                         "--password-stdin", "--store", store, "--targets", targets, "--no-validate", "--yes",
+                         input="s3cret-\u20ac-\U0001f511\n")
+    assert result.returncode == 2, result.stderr
+    client = "pip" if "pip" in targets else "twine"
+    assert f"{client} sends the secret as Latin-1" in result.stderr, result.stderr
+    assert "(--targets uv), which sends UTF-8" in result.stderr and "\u20ac" not in result.stderr
+    assert home.files() == before
+
+
+def test_the_same_secret_is_kept_for_uv_which_sends_utf8(home):
+    result = home.wizard("setup", "--index", "acme", "--url", "https://registry.example/simple/", "--username", "me",
+                         "--password-stdin", "--store", "env", "--targets", "uv", "--no-validate", "--yes",
+                         input="s3cret-\u20ac\n")
+    assert result.returncode == 0, result.stderr

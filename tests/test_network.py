@@ -134,3 +134,24 @@ def test_setup_with_a_dead_proxy_blames_the_proxy_and_writes_nothing(home, priva
     assert f"The proxy {dead} (from ALL_PROXY) refused the connection" in result.stderr
     assert "Nothing is listening at 127.0.0.1" not in result.stderr
     assert home.files() == before
+
+
+@pytest.mark.parametrize(("version", "setting"), [
+    ((0, 13, 10), "UV_SYSTEM_CERTS=true (or --system-certs"),
+    ((0, 10, 0), "UV_SYSTEM_CERTS=true (or --system-certs"),
+    ((0, 9, 30), "UV_NATIVE_TLS=true (or --native-tls; this uv has no --system-certs"),
+    (None, "UV_NATIVE_TLS=true"),
+])
+def test_uv_is_told_to_trust_the_system_store_the_way_its_version_understands(version, setting):
+    from ar_wizard.tls_trust import uv_system_store_setting
+
+    assert uv_system_store_setting(version).startswith(setting)
+
+
+def test_pip_reads_ssl_cert_file_only_from_24_2_on_linux():
+    from ar_wizard.tls_trust import pip_trusts_ssl_cert_file
+
+    assert pip_trusts_ssl_cert_file((24, 2), platform="linux")
+    assert not pip_trusts_ssl_cert_file((24, 1, 2), platform="linux")
+    assert not pip_trusts_ssl_cert_file((26, 3), platform="darwin")
+    assert not pip_trusts_ssl_cert_file(None, platform="linux")

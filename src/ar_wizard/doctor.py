@@ -729,6 +729,13 @@ def token_expiry(ctx: _Context) -> list[Check]:
     return out or [Check("token-expiry", "skipped", "No token minted by ar-wizard is in use, so no expiry is known.")]
 
 
+_READ_PERMISSION = {
+    "gcp": "roles/artifactregistry.reader on the repository",
+    "aws": "codeartifact:GetAuthorizationToken, codeartifact:ReadFromRepository and sts:GetServiceBearerToken "
+           "in its IAM policy",
+}
+
+
 def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
     """A rotation with a freshly minted token, for registries whose tokens ar-wizard can mint."""
 
@@ -747,9 +754,13 @@ def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
         draft = replace(draft, secret=minted.secret, minted=minted)
         verdict = validate_draft(draft)
         if not verdict.ok:
+            # The provider's reading of the status blames the token; a fresh one rules that out, so
+            # what is left is who the token is for and what that identity may do.
+            code = f" ({verdict.status})" if verdict.status else ""
             raise ValidationFailed(
-                f"A token minted just now for {minted.identity} is refused too, so the token was not the problem "
-                f"and nothing was written: {verdict.message}"
+                f"A token minted just now for {minted.identity} is refused too{code}, so the token is not the "
+                f"problem and nothing was written: {minted.identity} lacks {_READ_PERMISSION[draft.provider]}, "
+                "or the index URL names another repository; grant the permission (or fix the URL) and run doctor again."
             )
         # Checked here, so that every front end applies only a token the index took.
         return rotate.plan_rotation(replace(draft, validate=False))
@@ -902,7 +913,8 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
                      "and uv sends stored credentials only when asked: uv gets a sign-in page or nothing.",
                      index.name, fix=f'Add authenticate = "always" to the index {index.name!r} in {paths.shown(index.source)}.')
     if verdict.ok:
-        return Check("credentials-accepted", "ok", f"{index.name!r} accepts the credential from {where}.", index.name)
+        took = f"accepts the credential from {where}" if secret is not None else "answers without a credential"
+        return Check("credentials-accepted", "ok", f"{index.name!r} {took}.", index.name)
     rejected = verdict.status in (401, 403) or (verdict.status == 404 and index.provider == "aws")
     message = f"{index.name!r} ({where}): {verdict.message}"
     if not rejected:

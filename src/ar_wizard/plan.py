@@ -20,7 +20,7 @@ from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
 from .project_tools import PROJECT_TOOLS
 from .providers.azure import NONINTERACTIVE_NOTE
-from .providers.base import is_loopback
+from .providers.base import check_username, is_loopback
 from .rotate import plan_rotation
 from .stores import STORE_TITLES, check_store
 from .targets import env_file, netrc_file, pip_conf, pypirc, text, uv_config
@@ -47,6 +47,7 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
     if not username:
         raise UserError("No username given: pass --username (the one the registry gave with the token).",
                         in_wizard="No username given: type it in Username on the Auth screen.")
+    check_username(username)
     if draft.auth == "service-account-key" and draft.provider != "gcp":
         raise UserError("--auth service-account-key is for Google Artifact Registry (--provider gcp) only.")
     if need_secret and draft.stores_secret and draft.secret is None:
@@ -62,6 +63,31 @@ def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
     )
 
 
+#: Clients that send HTTP Basic auth through requests, which encodes the username and password as Latin-1.
+_LATIN1_CLIENTS = ("pip", "twine", "poetry")
+
+
+def _check_sendable(draft: Draft, r: Resolved) -> None:
+    """Refuse, before writing, a username or secret a chosen client cannot send (uv sends UTF-8; requests, Latin-1)."""
+    clients = [tool for tool in draft.targets if tool in _LATIN1_CLIENTS]
+    if not clients:
+        return
+    values = [("username", r.username)]
+    if draft.secret is not None:
+        values.append(("secret", draft.secret.reveal()))
+    for what, value in values:
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            names = ", ".join(clients[:-1]) + " and " + clients[-1] if len(clients) > 1 else clients[0]
+            why = (f"{names} send{'s' if len(clients) == 1 else ''} the {what} as Latin-1 in HTTP Basic auth, and "
+                   f"this {what} holds a character Latin-1 does not have, so {'it' if len(clients) == 1 else 'they'} "
+                   "would fail on every request")
+            raise UserError(f"{why}: set it up for uv alone (--targets uv), which sends UTF-8, or check the {what}.",
+                            in_wizard=f"{why}: choose only uv on the Targets screen (it sends UTF-8), or check the "
+                            f"{what}.") from None  # the encoding error holds the value: never chained
+
+
 def build_plan(draft: Draft) -> Plan:
     if draft.mode == "rotate":
         plan = plan_rotation(draft)
@@ -73,6 +99,7 @@ def build_plan(draft: Draft) -> Plan:
     if draft.stores_secret:
         check_store(draft.store, draft.targets, r.publish)
     _check_store_tools(draft, r)
+    _check_sendable(draft, r)
 
     plan = Plan(draft, notes=list(r.warnings))
     pip_cert, twine_ca = _private_ca_settings(draft, r, plan.notes)

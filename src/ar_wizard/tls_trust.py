@@ -99,3 +99,14 @@ def requests_bundle_trusts(url: str, bundle: str, *, timeout: float = 10.0) -> b
     except (ssl.SSLError, OSError):
         return False  # not a bundle requests could use either
     return _verifies(url, context, timeout) is True
+
+
+#: uv reads the system's trust store only when told: ``--system-certs`` from this version on, ``--native-tls`` before
+UV_SYSTEM_CERTS = (0, 10)
+
+
+def uv_system_store_setting(version: tuple[int, ...] | None) -> str:
+    """How the installed uv is told to trust the system's store (where a corporate CA usually is)."""
+    if version is not None and version >= UV_SYSTEM_CERTS:
+        return "UV_SYSTEM_CERTS=true (or --system-certs, or system-certs = true in uv.toml)"
+    return "UV_NATIVE_TLS=true (or --native-tls; this uv has no --system-certs, which arrived in uv 0.10)"

@@ -641,6 +641,13 @@ def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | 
     if proc.returncode == 0:
         return replace(verdict, message=verdict.message + f" uv resolved {project} from it.", seconds=seconds)
     detail = _uv_error(proc.stderr)
+    if "UnknownIssuer" in detail or "invalid peer certificate" in detail:
+        # This check trusts the system's store; uv trusts it only when told to, in a way that depends on its version.
+        from .credentials.process import version_of
+        from .tls_trust import uv_system_store_setting
+
+        detail += (f" uv does not trust this certificate's CA: if the CA is in the system's store, set "
+                   f"{uv_system_store_setting(version_of(uv) or None)}; else point SSL_CERT_FILE at its bundle.")
     return replace(
         verdict,
         ok=False,

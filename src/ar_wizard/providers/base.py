@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import UserError
-from ..urls import upload_url_for
+from ..urls import ipv4_problem, upload_url_for
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,16 @@ def check_index_url(url: str, *, flag: str = "--url") -> tuple[str, ...]:
     return tuple(warnings)
 
 
+def check_username(username: str) -> None:
+    """Refuse a username HTTP Basic auth cannot carry: RFC 7617 splits user and password at the first ':'."""
+    if ":" in username:
+        user = username.split(":", 1)[0]
+        why = (f"contains ':', which HTTP Basic auth cannot carry: the registry would get the user {user!r} "
+               "and the rest in front of the password")
+        raise UserError(f"--username {username!r} {why}; give the username without ':'.",
+                        in_wizard=f"The username {username!r} {why}; type it without ':'.")
+
+
 def _check_url_characters(url: str, flag: str) -> None:
     """urlsplit silently drops tabs and line breaks, so a URL is checked before it is split."""
     bad = next((c for c in url if c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F), None)
@@ -227,6 +237,10 @@ def _check_host_and_port(parts, url: str, flag: str) -> None:
         raise refuse(f"write the host {host!r} in its ASCII form, {ascii_host!r}, which is what uv and pip send")
     if not all(_HOST_LABEL.match(label) for label in host.rstrip(".").split(".")):
         raise refuse(f"the host {host!r} may only hold letters, digits, '-', '_' and '.'")
+    why = ipv4_problem(host)
+    if why is not None:
+        raise refuse(f"the host {host!r} ends in a number, so uv reads it as an IPv4 address, and it is not one "
+                     f"({why}): check the address or the host name")
 
 
 def is_loopback(host: str) -> bool:

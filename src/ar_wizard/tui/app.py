@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # the first frame needs none of these
     from ..discover import Findings
     from ..expiry import TokenExpiry
     from ..join import IndexStatus
-    from ..model import Plan
+    from ..model import FileChange, Plan
+    from ..summary import Summary
     from ..validate import Verdict
 
 
@@ -32,12 +33,16 @@ class WizardApp(App[int]):
                 tooltip="Leave without writing anything"),
     ]
 
-    def __init__(self, project_dir: Path | None = None, draft: Draft | None = None):
+    def __init__(self, project_dir: Path | None = None, draft: Draft | None = None, *, recovered: str = ""):
         super().__init__()
         self.draft = draft or Draft(project_dir=project_dir or Path.cwd())
         self.findings: Findings | None = None  # what discover() found, filled by the Start screen
         self.expiring: list[TokenExpiry] | None = None  # minted tokens that expire soon, found with the findings
         self.verdict: Verdict | None = None  # the last validation verdict
+        self.skipped = False  # the live check was skipped …
+        self.refused: Verdict | None = None  # … over this failed verdict, when it had answered
+        self.left_out: list[FileChange] = []  # the changes unticked in the Preview
+        self.recovered = recovered  # the sentence about an interrupted change rolled back before the wizard began
         self.plan: Plan | None = None  # the plan the Preview screen showed and Apply carries out
         self.result: ApplyResult | None = None  # what Apply wrote
         self.rolled_back = False  # Apply failed and put everything back: Back may return to Preview
@@ -69,6 +74,14 @@ class WizardApp(App[int]):
         self.step = step
         self.push_screen(screen_for(step)())
 
+    def summary(self) -> Summary | None:
+        """What was written and what is left to do, once Apply has written (the Done screen and the terminal say it)."""
+        if self.result is None or self.plan is None:
+            return None
+        from ..summary import summarize
+
+        return summarize(self.plan, self.result, left_out=self.left_out, skipped=self.skipped, refused=self.refused)
+
     def _typed_anything(self) -> bool:
         """Whether leaving would drop something the user typed (and so should ask first)."""
         from textual.widgets import Input
@@ -94,6 +107,8 @@ class WizardApp(App[int]):
         from .quit import ConfirmQuit
 
         if isinstance(self.screen, ConfirmQuit):
-            return  # already asking
+            # Asked already: pressing Ctrl+C (or Ctrl+Q) again is the answer, as in any terminal program.
+            self.screen.dismiss(True)
+            return
         if self.result is not None or not self._typed_anything() or await self.push_screen_wait(ConfirmQuit()):
             self.exit(0)

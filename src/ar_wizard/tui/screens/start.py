@@ -113,6 +113,9 @@ class StartScreen(StepScreen):
         f = self.wizard.findings
         assert f is not None  # called once discovery has answered
         lines = []
+        if self.wizard.recovered:
+            # Said before the wizard began, where the full-screen display hides it: said again here.
+            lines.append(f"[$warning]⚠ {escape(self.wizard.recovered)}[/]")
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
@@ -128,12 +131,12 @@ class StartScreen(StepScreen):
         )
         lines.append(f"Tools on PATH: {tools}")
         if f.gcloud_adc:
-            lines.append(f"Google application-default credentials: {f.gcloud_adc}")
+            lines.append(f"Google application-default credentials: {escape(str(f.gcloud_adc))}")
         uv_urls = {i.plain_url: i.name for i in f.indexes if i.tool == "uv"}
         for token in self.wizard.expiring or ():
             if token.url in uv_urls:
                 lines.append(
-                    f"[$warning]⚠ The token for {escape(uv_urls[token.url])} {token.describe()} — "
+                    f"[$warning]⚠ The token for {escape(uv_urls[token.url])} {escape(token.describe())} — "
                     "rotate now? Press R.[/]"
                 )
         for problem in f.problems:
