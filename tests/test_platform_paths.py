@@ -223,3 +223,11 @@ def test_file_protection_is_worded_for_each_os():
     words = Platform("windows").private_file()
     assert "0600" not in words and "ACL" in words
     assert Platform("macos").applies_modes and not Platform("windows").applies_modes
+
+
+def test_a_netrc_variable_starting_with_a_tilde_is_under_that_platforms_home(tmp_path):
+    """uv-netrc ``get_file``: ``shellexpand::path::tilde`` on ``NETRC``; requests: ``os.path.expanduser``."""
+    win = windows(tmp_path, NETRC="~\\_netrc-work")
+    assert win.netrc() == win.home / "_netrc-work"
+    lin = linux(tmp_path, NETRC="~/secrets/netrc")
+    assert lin.netrc() == lin.home / "secrets" / "netrc"

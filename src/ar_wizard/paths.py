@@ -209,7 +209,8 @@ class Platform:
         A user who keeps ``_netrc`` gets their file edited; a new one is ``.netrc``, which both read first."""
         configured = self.var("NETRC")
         if configured:
-            return Path(os.path.expanduser(configured)) if configured.startswith("~") else Path(configured)
+            # uv expands a leading ~ (shellexpand::tilde), as requests does (os.path.expanduser)
+            return self.home / configured[1:].lstrip("/\\") if configured.startswith("~") else Path(configured)
         dotted = self.home / ".netrc"
         underscored = self.home / "_netrc"
         if self.windows and not dotted.exists() and underscored.exists():
