@@ -63,7 +63,7 @@ def test_dry_run_prints_the_masked_diff_and_writes_nothing(home, private_index, 
 
 
 def test_a_crash_with_a_secret_in_a_local_variable_does_not_print_the_secret(monkeypatch, capsys):
-    def explode(args):
+    def explode(args, **_options):
         token = Secret("crash-secret-8812").reveal()
         raise RuntimeError(f"unexpected state with {token}")
 

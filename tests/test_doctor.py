@@ -1270,6 +1270,8 @@ def test_a_fresh_token_the_index_still_refuses_is_a_finding_not_a_fix_and_nothin
     assert result.returncode == 1, result.stdout + result.stderr
     assert len(token_server.issued) == issued + 1
     assert "A token minted just now for uploader@acme-prod.iam.gserviceaccount.com is refused too" in result.stderr
+    # A fresh token rules the token out: the sentence points at the identity's role, not at the token.
+    assert "lacks roles/artifactregistry.reader" in result.stderr
     assert "nothing was written" in result.stderr and "Fixed" not in result.stdout
     assert "doctor fix credentials-accepted" not in backups(home)
     assert {p: b for p, b in home.files().items() if "ar-wizard" not in str(p)} == {

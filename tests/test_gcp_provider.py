@@ -193,7 +193,7 @@ def test_each_auth_method_has_the_username_artifact_registry_expects(auth, usern
 
 def test_401_with_a_token_says_it_expired_after_about_an_hour_and_to_re_run():
     message = gcp.explain_status(401, url=SIMPLE, username="oauth2accesstoken", publish=False)
-    assert "(401)" in message and "1 hour" in message and "re-run the wizard" in message
+    assert "(401)" in message and "1 hour" in message and "`ar-wizard rotate`" in message
 
 
 def test_401_with_a_key_says_the_key_was_rejected():

@@ -21,7 +21,7 @@ def test_a_service_account_key_is_sent_as_json_key_base64_and_uv_resolves(home, 
                          "--auth", "service-account-key", "--key-file", key_file, "--store", "netrc", "--yes")
 
     assert result.returncode == 0, result.stderr
-    assert "never expires" in result.stderr
+    assert "does not expire by default" in result.stderr
     assert home.uv("add", PACKAGE).returncode == 0
     netrc = (home.root / ".netrc").read_text()
     assert "login _json_key_base64" in netrc

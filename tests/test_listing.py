@@ -60,8 +60,8 @@ def test_gcp_without_permission_to_list_projects_lists_the_key_files_project_and
     listing = json.loads(result.stdout)
     assert result.returncode == 0, result.stderr
     assert {r["fields"]["project"] for r in listing["repositories"]} == {"acme-prod"}
-    assert listing["notes"][0].startswith("Listing the default project acme-prod only (This identity may not list "
-                                          "projects")
+    assert listing["notes"][0].startswith("Only the default project acme-prod is listed; this identity may not "
+                                          "list projects")
 
 
 def test_a_disabled_artifact_registry_api_is_one_sentence_with_the_enable_command(home, gar, key_file):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from ar_wizard.flow import Step
+from screen_text import screen_problems
 
 
 async def wait_until(pilot, predicate, *, timeout: float = 30.0, what: str = "the wizard") -> None:
@@ -29,7 +30,15 @@ async def type_into(pilot, selector: str, text: str) -> None:
     await pilot.press(*text)
 
 
+def reads_well(pilot) -> None:
+    """The screen as it stands shows no markup as text and no broken sentence."""
+    problems = screen_problems(pilot.app.screen)
+    assert not problems, "\n".join(problems)
+
+
 async def next_step(pilot) -> None:
+    # Every walk checks each screen it leaves, in the state the user saw it.
+    reads_well(pilot)
     await pilot.press("ctrl+n")
 
 

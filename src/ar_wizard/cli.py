@@ -179,8 +179,8 @@ def main() -> None:
 def run(argv: list[str]) -> int:
     """Run one command; every user-caused problem becomes one sentence and an exit code."""
     try:
-        _recover(argv)
-        code = _main(argv)
+        recovered = _recover(argv)
+        code = _main(argv, recovered=recovered)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
     except BrokenPipeError:
@@ -211,14 +211,14 @@ def _reader_went_away() -> int:
     return EXIT_OK
 
 
-def _recover(argv: list[str]) -> None:
-    """Every command (and the wizard) starts by rolling back a change a kill cut short."""
+def _recover(argv: list[str]) -> str:
+    """Every command (and the wizard) starts by rolling back a change a kill cut short; returns what it said."""
     if any(a in ("--help", "-h", "--version") for a in argv):
-        return
+        return ""
     from .journal import needs_recovery
 
     if not needs_recovery():  # one listing of the state dir; recovery's imports load only when needed
-        return
+        return ""
     from .recovery import recover
 
     try:
@@ -226,10 +226,11 @@ def _recover(argv: list[str]) -> None:
     except UserError as err:
         if argv[:1] == ["undo"] and "--list" in argv:  # the list shows what is left to recover
             print(f"warning: {_mask(str(err))}", file=sys.stderr)
-            return
+            return ""
         raise
     if sentence:
         print(f"note: {sentence}", file=sys.stderr)
+    return sentence or ""
 
 
 def _mask(text: str) -> str:
@@ -246,9 +247,9 @@ def _report_crash() -> None:
     print("ar-wizard hit a bug (above, secrets masked); nothing was left half-written.", file=sys.stderr)
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], *, recovered: str = "") -> int:
     if not argv:
-        return _tui()  # straight to the first frame: no parser to build
+        return _tui(recovered=recovered)  # straight to the first frame: no parser to build
     args = build_parser().parse_args(argv)
     if args.command == "setup":
         return _setup(args)
@@ -263,10 +264,10 @@ def _main(argv: list[str]) -> int:
 
         return run_list(args, secret=flag_secret(args))
     return _tui(_project_dir(args.wizard_project_dir) if args.wizard_project_dir else None,
-                api_endpoint=args.wizard_api_endpoint or "")
+                api_endpoint=args.wizard_api_endpoint or "", recovered=recovered)
 
 
-def _tui(project_dir: Path | None = None, *, api_endpoint: str = "") -> int:
+def _tui(project_dir: Path | None = None, *, api_endpoint: str = "", recovered: str = "") -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "ar-wizard's wizard needs a terminal: in scripts and CI use `ar-wizard setup … --yes` "
@@ -278,7 +279,14 @@ def _tui(project_dir: Path | None = None, *, api_endpoint: str = "") -> int:
     from .tui.app import WizardApp
 
     draft = Draft(project_dir=project_dir or Path.cwd(), api_endpoint=api_endpoint)
-    return WizardApp(draft=draft).run() or 0
+    app = WizardApp(draft=draft, recovered=recovered)
+    code = app.run() or 0
+    # The full-screen display is gone with everything it said: what was written, the backup and
+    # the next steps are printed where they stay.
+    summary = app.summary()
+    if summary is not None:
+        print("\n".join(summary.lines()))
+    return code
 
 
 def draft_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> Draft:

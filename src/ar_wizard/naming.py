@@ -38,3 +38,10 @@ def check_index_name(name: str, existing: Iterable[str] = ()) -> None:
                 f"The index name {name!r} collides with the existing index {other!r}: both would "
                 f"read {env_var_stem(name)}_USERNAME/_PASSWORD, so choose another name."
             )
+
+
+def suggested_index_name(fields: dict[str, str]) -> str:
+    """The name a repository or feed suggests for its index ("py-internal"), made one uv accepts; "" if none."""
+    name = fields.get("repository") or fields.get("feed") or ""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).lstrip("._-")
+    return name if _INDEX_NAME.match(name) else ""

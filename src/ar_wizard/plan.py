@@ -128,7 +128,7 @@ def build_plan(draft: Draft) -> Plan:
         plan.notes.append(NONINTERACTIVE_NOTE)
     if draft.auth == "service-account-key":
         plan.notes.append(
-            "A service-account key never expires: anyone who copies it can read the repository until "
+            "A service-account key does not expire by default: anyone who copies it can read the repository until "
             "the key is deleted. Prefer --auth keyring (keyrings.google-artifactregistry-auth) on "
             "laptops, or --auth token in CI."
         )

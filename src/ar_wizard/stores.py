@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import UserError
+from .errors import UserError, all_of
 
 if TYPE_CHECKING:
     from .model import Secret
@@ -65,7 +65,7 @@ class StoreRefused(UserError):
         self.reason = reason
         self.tools = tools
         self.alternative = alternative
-        fix = f"use --store {alternative}, which {', '.join(tools)} all read" if alternative else "configure the tools in separate runs"
+        fix = f"use --store {alternative}, which {all_of(tools, 'read')}" if alternative else "configure the tools in separate runs"
         super().__init__(f"--store {store} cannot work with --targets {','.join(targets)}: {reason}; {fix}.")
 
 

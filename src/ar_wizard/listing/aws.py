@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..credentials.process import find, first_line, run
+from ..errors import clause
 from ..model import mask
 from ..providers.aws import check_region
 from . import Listing, ListingError, Repository
@@ -52,13 +53,14 @@ def repositories(region: str, domain: str | None = None, domain_owner: str | Non
 def _aws(*argv: str) -> dict:
     result = run([find("aws", missing=_MISSING), "codeartifact", *argv, "--output", "json"])
     if result.returncode != 0:
-        line = mask(first_line(result.stderr))
+        # "An error occurred (400) when calling the ListDomains operation:" can end where its cause was cut off.
+        line = clause(mask(first_line(result.stderr))) or f"exit status {result.returncode}"
         if "AccessDenied" in line:
             raise ListingError(f"This identity may not {argv[0].replace('-', ' ')} ({line}): type the names, or "
                                "ask for codeartifact:ListDomains and codeartifact:ListRepositoriesInDomain.")
         if result.returncode == 253:
             raise ListingError(f"The AWS CLI has no credentials ({line}): run `aws sso login` or `aws configure`.")
-        raise ListingError(f"`aws codeartifact {argv[0]}` failed: {line}")
+        raise ListingError(f"`aws codeartifact {argv[0]}` failed: {line}.")
     try:
         answer = json.loads(result.stdout or "{}")
     except ValueError:

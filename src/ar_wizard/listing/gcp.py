@@ -157,18 +157,20 @@ def reachable(key_file: str = "", source: str = "auto", project: str | None = No
 
 
 def _projects_to_list(token: Secret, key_file: str, listing: Listing, *, api: str | None) -> list[str]:
+    failure: ListingError | None = None
     try:
         found = projects(token, api=api)
     except ListingError as err:
-        found, why = [], str(err)
-    else:
-        why = "the identity can list no projects"
+        found, failure = [], err
     if found:
         return found
     default = default_project(key_file)
     if not default:
-        raise ListingError(f"No project to list ({why}): give the project.")
-    listing.notes.append(f"Listing the default project {default} only ({why}).")
+        # The reason the projects could not be listed is the whole story, in its own sentence.
+        raise failure or ListingError("This identity can list no projects: give the project.")
+    # Only the first clause of the reason: the rest tells how to list them all, which is not needed here.
+    why = str(failure).split(": ")[0] if failure else "the identity can list no projects"
+    listing.notes.append(f"Only the default project {default} is listed; {why[:1].lower()}{why[1:]}.")
     return [default]
 
 

@@ -112,7 +112,8 @@ class Aws(BuiltProvider):
     sign_in = "aws sso login"
     username_help = "Always aws for CodeArtifact, whatever your AWS identity: filled in for you."
     secret_label = "Authorization token"
-    secret_help = "`aws codeartifact get-authorization-token` prints one; it lasts up to 12 h."
+    secret_help = ("`aws codeartifact get-authorization-token --domain DOMAIN --domain-owner OWNER --query "
+                   "authorizationToken --output text` prints one; it lasts up to 12 h.")
 
     def paste_help(self) -> str:
         return "e.g. what `aws codeartifact get-repository-endpoint --format pypi` or the console's View connection instructions show."
@@ -278,8 +279,8 @@ def explain_status(status: int, *, url: str, username: str, publish: bool, fresh
     if status == 404:
         return (
             f"{url} answered 404, which CodeArtifact also answers to a bad or expired token (tokens last at most "
-            f"12 hours): mint a new one with `{token_command(domain, owner, region)}` and re-run the wizard to "
-            f"rotate it, or use --auth keyring; if a fresh token still gets 404, check the domain {domain!r}, the "
+            f"12 hours): mint a new one with `{token_command(domain, owner, region)}` and store it with "
+            f"`ar-wizard rotate`, or use --auth keyring; if a fresh token still gets 404, check the domain {domain!r}, the "
             f"owner {owner!r}, the region {region!r} and the repository {repository!r}."
         )
     return generic_explanation(status, url=url, username=username)

@@ -201,7 +201,7 @@ def explain_status(status: int, *, url: str, username: str, publish: bool) -> st
         return (
             f"{url} rejected the personal access token (401): it is wrong, expired or revoked, or lacks the "
             f"{scope} scope, or was made for another organization than {organization}; create a new PAT in "
-            f"https://dev.azure.com/{organization}/_usersSettings/tokens and re-run the wizard to rotate it."
+            f"https://dev.azure.com/{organization}/_usersSettings/tokens and store it with `ar-wizard rotate`."
         )
     if status == 403:
         role = "Feed Publisher (Contributor)" if publish else "Feed Reader"

@@ -284,7 +284,7 @@ def explain_status(status: int, *, url: str, username: str, publish: bool) -> st
         if username == KEY_USERNAME:
             return (
                 f"{url} rejected the service-account key (401): the key was deleted or disabled, or the "
-                "password is not the base64 of the whole JSON key file; create a new key and re-run the wizard."
+                "password is not the base64 of the whole JSON key file; create a new key and store it with `ar-wizard rotate`."
             )
         if username != TOKEN_USERNAME:
             return (
@@ -293,8 +293,8 @@ def explain_status(status: int, *, url: str, username: str, publish: bool) -> st
             )
         return (
             f"{url} rejected the access token (401): it is missing, wrong or expired (a token from "
-            "gcloud or Application Default Credentials lasts about 1 hour); re-run the wizard to rotate "
-            "it, or use --auth keyring so a fresh token is minted on every request."
+            "gcloud or Application Default Credentials lasts about 1 hour); store a new one with "
+            "`ar-wizard rotate`, or use --auth keyring so a fresh token is minted on every request."
         )
     if status == 403:
         role = WRITER_ROLE if publish else READER_ROLE

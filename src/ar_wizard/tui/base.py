@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -45,11 +46,19 @@ class WizardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.where(), id="steps")
-        yield Static(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{self.HELP}[/]", id="intro")
+        yield Static(self._intro(self.HELP), id="intro")
         # The body scrolls with the mouse and the focused widget; it is not a Tab stop itself.
         with VerticalScroll(id="body", can_focus=False):
             yield from self.body()
         yield Footer()
+
+    def _intro(self, help_text: str) -> Content:
+        # Built as text, not markup: a heading names the index, and a name or help may hold "[".
+        return Content.assemble((self.HEADING, "bold $primary"), "\n", (help_text, "$text-muted"))
+
+    def show_intro(self, help_text: str) -> None:
+        """Say under the heading what this screen's state means (the help changes with it)."""
+        self.query_one("#intro", Static).update(self._intro(help_text))
 
     def where(self) -> str:
         return "ar-wizard"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Button, LoadingIndicator, Static
 
@@ -44,6 +44,11 @@ class DoctorScreen(WizardScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the start"),
         Binding("ctrl+r", "rerun", "Check again", id="rerun", tooltip="Run every check again"),
+        # The report is longer than a screen; the keys a reader expects move through it whatever is focused.
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("end", "scroll('end')", "End", show=False),
+        Binding("home", "scroll('home')", "Home", show=False),
     ]
 
     HEADING = "Why an existing setup fails"
@@ -55,17 +60,27 @@ class DoctorScreen(WizardScreen):
 
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
-        yield VerticalScroll(id="checks", can_focus=False)
-        yield Static("", id="fix-preview")
-        with Horizontal(id="fix-buttons"):
-            yield Button("Apply this fix", id="apply-fix", variant="success")
-            yield Button("Cancel", id="cancel-fix")
+        yield Vertical(id="checks")
 
-    def on_mount(self) -> None:
+    @staticmethod
+    def _fix_box() -> Vertical:
+        """The previewed fix and its buttons: moved under the finding whose fix it is."""
+        return Vertical(Static("", id="fix-preview"),
+                        Horizontal(Button("Apply this fix", id="apply-fix", variant="success"),
+                                   Button("Cancel", id="cancel-fix"), id="fix-buttons"),
+                        id="fix")
+
+    async def on_mount(self) -> None:
         self.report = None
         self._plan = None
+        await self.query_one("#checks").mount(self._fix_box())
         self._show_fix(None)
         self.action_rerun()
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        {"page_down": body.scroll_page_down, "page_up": body.scroll_page_up,
+         "end": body.scroll_end, "home": body.scroll_home}[where](animate=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -117,7 +132,8 @@ class DoctorScreen(WizardScreen):
         for n, check in enumerate(shown_checks):
             style = _STYLE[check.verdict]
             subject = f" [dim]({escape(check.subject)})[/]" if check.subject else ""
-            text = f"[{style}]{_MARK[check.verdict]} {check.id}[/]{subject}: {escape(mask(check.message))}"
+            text = (f"[{style}]{_MARK[check.verdict]} {check.id}[/]{subject}: "
+                    f"{escape(in_wizard(mask(check.message), doctor=True))}")
             if check.fix and check.verdict not in ("ok", "skipped"):
                 text += f"\n   [dim]fix: [/]{escape(mask(check.fix))}"
             # Findings stand apart; the passing checks are a compact list below them.
@@ -128,11 +144,15 @@ class DoctorScreen(WizardScreen):
         summary = f"{count} finding{'' if count == 1 else 's'}." if count else "Healthy: nothing to fix."
         widgets.insert(0, Static(f"[b]{summary}[/]", id="doctor-summary"))
         self._checks = shown_checks
+        widgets.append(self._fix_box())
         await box.mount_all(widgets)
+        self._show_fix(None)
 
     @on(Button.Pressed, ".fix")
     def preview_fix(self, event: Button.Pressed) -> None:
         check = self._checks[int((event.button.id or "").removeprefix("fix-"))]
+        # The diff opens right under the finding it fixes, not at the end of the report.
+        self.query_one("#checks").move_child(self.query_one("#fix"), after=event.button)
         self.query_one("#spinner").display = True
         self.build_fix(check)
 
@@ -143,20 +163,20 @@ class DoctorScreen(WizardScreen):
     def _show_fix(self, plan) -> None:
         self._plan = plan
         preview = self.query_one("#fix-preview", Static)
-        self.query_one("#fix-buttons").display = plan is not None
-        preview.display = plan is not None
+        self.query_one("#fix").display = plan is not None
         if plan is None:
             return
         from rich.console import Group, RenderableType
         from rich.syntax import Syntax
         from rich.text import Text
 
-        parts: list[RenderableType] = [Text(f"⚠ {in_wizard(mask(note))}") for note in plan.notes]
+        parts: list[RenderableType] = [Text(f"⚠ {in_wizard(mask(note), doctor=True)}") for note in plan.notes]
         for path, diff in plan.diffs():
             parts += [Text(shown(path), style="bold"), Syntax(diff, "diff", theme="ansi_dark", word_wrap=True)]
         parts += [Text(f"secret: {write.summary} (value masked)") for write in plan.secret_writes]
         preview.update(Group(*parts) if parts else "Nothing needs to change.")
         self.query_one("#apply-fix").focus()
+        self.query_one("#fix").scroll_visible(top=True, animate=False)
 
     @on(Button.Pressed, "#apply-fix")
     def apply_fix(self) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Checkbox, Input, Label, RadioButton, Static
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from ..errors import UserError
 
@@ -58,6 +60,30 @@ class Choice(RadioButton):
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - ToggleButton's name
         return "●" if self.value else " "
+
+
+class Choices(RadioSet):
+    """A set of choices where the highlight is the choice: the arrows pick, and Enter picks and goes on.
+
+    A plain RadioSet moves a highlight that Next ignores until Space presses it, so "Down, then
+    Next" would go on with the choice the user moved away from."""
+
+    BINDINGS = [Binding("enter", "choose", "Choose", show=False)]
+
+    class Chosen(Message):
+        """Enter on a choice: the screen goes on with it."""
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self.action_toggle_button()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self.action_toggle_button()
+
+    def action_choose(self) -> None:
+        self.action_toggle_button()
+        self.post_message(self.Chosen())
 
 
 class SecretInput(Input):

@@ -1,8 +1,10 @@
-"""The repositories the signed-in identity can reach, to pick from on the Registry screen.
+"""The repositories (Azure: feeds) the signed-in identity can reach, to pick from on the Registry screen.
 
 The list fills in a thread worker after the screen is drawn (minting a token
 and asking the cloud take seconds); until then, and when it cannot be had,
 typing the names works as before. Leaving the screen cancels the worker.
+Azure lists with a personal access token, asked for here (the Credentials step
+comes later) and kept as the secret.
 """
 
 from __future__ import annotations
@@ -10,13 +12,24 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..errors import UserError
+from ..errors import UserError, clause
+from ..model import Secret
+from .fields import SecretInput
+
+# A personal access token is 52 characters (84 for the newer ones): shorter is still being typed.
+_PAT_LENGTH = 52
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence that ends where it ends, so another can follow it."""
+    text = clause(text)
+    return f"{text}." if text else ""
 
 
 class Reachable(Vertical):
@@ -34,24 +47,44 @@ class Reachable(Vertical):
             self.repositories = repositories
             self.note = note
 
-    def __init__(self, provider: str, *, api_endpoint: str = "", key_file: str = "", region: str = "") -> None:
+    def __init__(self, provider: str, *, api_endpoint: str = "", key_file: str = "", region: str = "",
+                 organization: str = "", pat: Secret | None = None) -> None:
         super().__init__(id="reachable", classes="field")
         self.cloud = provider
         self.api_endpoint = api_endpoint
         self.key_file = key_file
         self.aws_region = region
+        self.organization = organization
+        self._pat = pat
         self._all: list = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Repositories you can reach", classes="field-label")
+        yield Static("Feeds you can reach" if self.cloud == "azure" else "Repositories you can reach",
+                     classes="field-label")
+        if self.cloud == "azure":
+            yield SecretInput(placeholder="a personal access token (Packaging: Read), to list your feeds",
+                              id="reachable-pat")
         yield Static("Looking for them… (typing the names below works meanwhile)", id="reachable-status",
                      classes="field-help")
         yield Input(placeholder="e.g. py — type to filter", id="reachable-filter")
         yield OptionList(id="reachable-options")
 
+    @property
+    def pat(self) -> Secret | None:
+        """The token typed here to list the feeds (the secret too, unless another is given later)."""
+        if self.cloud != "azure":
+            return None
+        value = self.query_one("#reachable-pat", Input).value.strip()
+        return Secret(value) if value else None
+
     def on_mount(self) -> None:
         self.query_one("#reachable-filter").display = False
         self.query_one("#reachable-options").display = False
+        if self._pat is not None:
+            self.query_one("#reachable-pat", Input).value = self._pat.reveal()
+        self._ask()
+
+    def _ask(self) -> None:
         why_not = self._cannot_list()
         if why_not:
             self.post_message(self._Loaded([], why_not))
@@ -72,20 +105,44 @@ class Reachable(Vertical):
             return "The AWS CLI is not on PATH, so your repositories cannot be listed: type the names below."
         if self.cloud == "aws" and not self.aws_region:
             return "Give the region below to list the repositories you can reach there."
+        if self.cloud == "azure" and not self.organization:
+            return "Type the organization below to list its feeds."
+        if self.cloud == "azure" and self.pat is None:
+            return (f"Paste a personal access token above to list the feeds of {self.organization}, "
+                    "or type the names below.")
         return ""
 
     def look_in(self, region: str) -> None:
         """List again, for another region (AWS lists per region)."""
         if region != self.aws_region:
             self.aws_region = region
-            self.fetch()
+            self._ask()
+
+    def look_at(self, organization: str) -> None:
+        """List again, for another organization (Azure lists per organization)."""
+        if organization != self.organization:
+            self.organization = organization
+            self._ask()
+
+    @on(Input.Changed, "#reachable-pat")
+    def pat_given(self, event: Input.Changed) -> None:
+        event.stop()
+        if len(event.value.strip()) >= _PAT_LENGTH:  # pasted whole, not being typed
+            self._ask()
+
+    @on(Input.Submitted, "#reachable-pat")
+    def pat_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._ask()
 
     @work(thread=True, exclusive=True, group="reachable")
     def fetch(self) -> None:
         try:
             repositories, note = self._list()
         except UserError as err:
-            repositories, note = [], f"{err.for_wizard()} Type the names below."
+            why = sentence(err.for_wizard())
+            # The cause in one sentence, then what still works; unless the cause says that already.
+            repositories, note = [], why if "type the names" in why.lower() else f"{why} Type the names below."
         if not get_current_worker().is_cancelled:
             self.post_message(self._Loaded(repositories, note))
 
@@ -102,6 +159,13 @@ class Reachable(Vertical):
 
             listing = aws.repositories(self.aws_region)
             who = f"Repositories in {self.aws_region}."
+        elif self.cloud == "azure":
+            from ..listing import azure
+
+            pat = self.pat
+            assert pat is not None  # _cannot_list() asked for it first
+            listing = azure.feeds(self.organization, pat, api=self.api_endpoint or None)
+            who = f"Feeds of {self.organization} this token can read."
         else:
             return [], ""
         if not listing.repositories:
@@ -112,7 +176,7 @@ class Reachable(Vertical):
     def show(self, event: _Loaded) -> None:
         self._all = event.repositories
         status = self.query_one("#reachable-status", Static)
-        status.update(escape(event.note) if event.note else "")
+        status.update(Content(event.note))
         status.display = bool(event.note)
         self.query_one("#reachable-filter").display = bool(self._all)
         self.query_one("#reachable-options").display = bool(self._all)
@@ -137,8 +201,7 @@ class Reachable(Vertical):
         options.clear_options()
         for n, repo in enumerate(self._all):
             if wanted in f"{repo.name} {repo.where}".lower():
-                options.add_option(Option(f"{escape(repo.name)}  [dim]{escape(repo.where)}[/]", id=str(n)))
-        options.styles.height = min(8, max(1, options.option_count))
+                options.add_option(Option(Content.assemble(repo.name, (f"  {repo.where}", "dim")), id=str(n)))
 
     @on(OptionList.OptionSelected, "#reachable-options")
     def pick(self, event: OptionList.OptionSelected) -> None:

@@ -27,15 +27,30 @@ _CHOICES = {
     "--key-file": "the key file field",
     "--no-validate": "Skip the live check",
     "--url": "the index URL field",
+    # The core's remedy for a refused secret; while setting up, the secret is still on the Credentials screen.
+    "store it with `ar-wizard rotate`": "paste it in the secret field (Back to Credentials)",
+    "store a new one with `ar-wizard rotate`": "paste a new one in the secret field (Back to Credentials)",
+}
+# On the Doctor screen the index is set up already: a new secret goes in by rotating it.
+_DOCTOR_CHOICES = {
+    "store it with `ar-wizard rotate`": "store it with Rotate (R on the Start screen)",
+    "store a new one with `ar-wizard rotate`": "store a new one with Rotate (R on the Start screen)",
+    "`ar-wizard rotate`": "Rotate (R on the Start screen)",
 }
 
 
 @cache
-def _flags() -> re.Pattern[str]:
+def _flags(doctor: bool) -> tuple[re.Pattern[str], dict[str, str]]:
     # Compiled on first use: the first frame shows no verdict.
-    return re.compile("|".join(re.escape(flag) + r"\b" for flag in sorted(_CHOICES, key=len, reverse=True)))
+    choices = {**_CHOICES, **_DOCTOR_CHOICES} if doctor else _CHOICES
+    # A flag ends at a word boundary (--store, not --store-x); a phrase ending in ` ends where it ends.
+    spelled = (re.escape(f) + (r"\b" if f[-1].isalnum() else "") for f in sorted(choices, key=len, reverse=True))
+    return re.compile("|".join(spelled)), choices
 
 
-def in_wizard(text: str) -> str:
-    """``text`` with each command-line flag it names replaced by the wizard's own choice."""
-    return _flags().sub(lambda m: _CHOICES[m.group(0)], text)
+def in_wizard(text: str, *, doctor: bool = False) -> str:
+    """``text`` with each command-line flag it names replaced by the wizard's own choice.
+
+    ``doctor``: the words for the Doctor screen, where the index is set up already."""
+    pattern, choices = _flags(doctor)
+    return pattern.sub(lambda m: choices[m.group(0)], text)

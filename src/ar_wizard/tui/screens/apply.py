@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Button, LoadingIndicator, Static
 
@@ -71,7 +72,7 @@ class ApplyScreen(StepScreen):
             lines += [f"  kept {shown(p)} (already right)" for p in result.unchanged]
             if result.backup_id:
                 lines.append(f"\nBackup {result.backup_id}: `ar-wizard undo {result.backup_id}` puts it all back.")
-            outcome.update("\n".join(lines) or "Nothing needed to change.")
+            outcome.update(Content("\n".join(lines) or "Nothing needed to change."))
             outcome.set_classes("verdict passed")
         self.refresh_nav()
 

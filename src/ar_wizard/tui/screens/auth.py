@@ -85,7 +85,7 @@ class AuthScreen(StepScreen):
 
                 note += " " + NONINTERACTIVE_NOTE
         elif method == "service-account-key":
-            note = "A JSON key never expires: anyone who copies it has access until it is deleted."
+            note = "A JSON key does not expire by default: anyone who copies it has access until it is deleted."
         else:
             note = ""
         self.query_one("#auth-note", Static).update(escape(note))

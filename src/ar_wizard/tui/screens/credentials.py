@@ -79,7 +79,8 @@ class CredentialsScreen(StepScreen):
                 "Service-account key file",
                 Input(placeholder="e.g. ~/keys/ci-reader.json", validators=[CoreCheck(self._check_key)], id="key-file"),
                 help="A JSON key is long-lived: prefer a token or the keyring plugin where you can."
-                if key_only else "Only for minting from a key file.",
+                if key_only else "The key to mint from.",
+                id="key-file-field",
             )
         if can_mint:
             yield Button("Mint a token", id="mint-button", variant="primary")
@@ -97,11 +98,25 @@ class CredentialsScreen(StepScreen):
             self.query_one("#secret", SecretInput).value = self.draft.secret.reveal()
         if self.query("#key-file"):
             self.query_one("#key-file", Input).value = self.draft.key_file
+        self._show_key_field()
         first = (self.query("#secret") or self.query("#key-file")).first()
         # After the screen is shown: a screen pushed from a dialog's answer would otherwise start unfocused.
         self.call_after_refresh(first.focus)
 
+    def _show_key_field(self) -> None:
+        # Minting from ADC or gcloud needs no key: its field shows only when the key is the source,
+        # so the Mint button and what it says stay on a small screen.
+        if self.query("#mint-source") and self.query("#key-file-field"):
+            pressed = self.query_one("#mint-source", RadioSet).pressed_button
+            self.query_one("#key-file-field").display = pressed is not None and pressed.id == "mint-key-file"
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "mint-source":
+            self._show_key_field()
+
     def _key_path(self) -> str:
+        if self.query("#key-file-field") and not self.query_one("#key-file-field").display:
+            return ""  # minting from ADC or gcloud: a key typed before is not the source
         return self.query_one("#key-file", Input).value.strip() if self.query("#key-file") else ""
 
     def save(self) -> None:

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Button, Input, RadioSet, Static
 
@@ -24,7 +25,7 @@ class DoneScreen(StepScreen):
     STEP = Step.DONE
     HEADING = "Done"
     AUTO_FOCUS = ""  # focusing the package field would scroll the outcome and next steps away
-    HELP = "Your tools are configured: what changed and what to run next come first."
+    HELP = "What was written and what to run next come first."
     BINDINGS = [
         Binding("ctrl+n", "next", "Finish", id="next", tooltip="Leave the wizard"),
         Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv"),
@@ -32,10 +33,11 @@ class DoneScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static("", id="summary")
-        yield Static("Prove it with the real uv", classes="section")
-        yield Field("Package to try", Input(placeholder="e.g. a package on the index", id="package"),
-                    help="Check now resolves it from the index with uv pip compile.")
-        yield Button("Check now", id="check-button", variant="success")
+        yield Static("Prove it with the real uv", classes="section uv-proof")
+        with Horizontal(id="proof-row", classes="uv-proof"):
+            yield Field("Package to try", Input(placeholder="e.g. a package on the index", id="package"),
+                        help="Check now resolves it from the index with uv pip compile.")
+            yield Button("Check now", id="check-button", variant="success")
         yield Static("", id="proof", classes="verdict")
         yield Static("CI and containers", classes="section")
         yield Static(
@@ -54,26 +56,16 @@ class DoneScreen(StepScreen):
         yield Static("", id="snippet-outcome")
 
     def load(self) -> None:
-        from ...paths import shown
-
-        result = self.wizard.result
-        plan = self.wizard.plan
-        lines = []
-        if result is not None:
-            done = []
-            if result.written:
-                done.append("wrote " + ", ".join(shown(p) for p in result.written))
-            if result.secrets:
-                done.append(f"stored the secret ({len(result.secrets)} entr{'y' if len(result.secrets) == 1 else 'ies'})")
-            what = "; ".join(done) or "nothing needed to change"
-            lines.append(f"[$success]✓ {escape(self.draft.index_name)} is set up:[/] {escape(what)}.")
-            if result.backup_id:
-                lines.append(f"Backup {result.backup_id} — undo with: ar-wizard undo {result.backup_id}")
-        if plan is not None and plan.next_steps:
-            # The first step is the one without which the rest fail (the env store's activation line).
-            lines.append("\n[b]Next, in your shell:[/]")
-            lines += [f"  {escape(step)}" for step in plan.next_steps]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        summary = self.wizard.summary()
+        if summary is not None:
+            self.query_one("#summary", Static).update(self._summary(summary))
+            self.show_intro("What was written and what to run next come first." if summary.complete else
+                            "Written, but not everything is ready yet: what is missing and what to do come first.")
+            # A proof with uv means something only where uv now knows the index.
+            self._uv_configured = summary.uv_configured
+            for part in self.query(".uv-proof"):
+                part.display = summary.uv_configured
+            self.refresh_bindings()
         verdict = self.wizard.verdict
         if verdict is not None and verdict.projects:
             self.query_one("#package", Input).value = verdict.projects[0]
@@ -82,6 +74,26 @@ class DoneScreen(StepScreen):
         # Opens at the top: the outcome and the next steps are what this screen is for.
         self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
 
+    @staticmethod
+    def _summary(summary) -> Content:
+        """The same lines the terminal gets after the wizard closes, styled; every part is text, not markup."""
+        head = Content.styled(f"{'✓' if summary.complete else '⚠'} {summary.headline}:",
+                              "$success" if summary.complete else "$warning")
+        parts: list[Content | str] = [head, f" {summary.done}."]
+        parts += [Content.styled(f"\n⚠ {warning}", "$warning") for warning in summary.warnings]
+        if summary.backup_id:
+            parts.append(f"\nBackup {summary.backup_id}: `ar-wizard undo {summary.backup_id}` puts it all back.")
+        if summary.next_steps:
+            # The first step is the one without which the rest fail (the env store's activation line).
+            parts.append(Content.styled(f"\n\n{summary.next_heading}", "bold"))
+            parts += [f"\n  {step}" for step in summary.next_steps]
+        return Content.assemble(*parts)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "check":  # Check now only where uv now knows the index
+            return self._uv_configured
+        return super().check_action(action, parameters)
+
     def action_check(self) -> None:
         package = self.query_one("#package", Input).value.strip()
         if not package:
@@ -89,8 +101,9 @@ class DoneScreen(StepScreen):
             return
         proof = self.query_one("#proof", Static)
         proof.display = True
-        proof.update(f"Running uv pip compile for {package}…")
+        proof.update(Content(f"Running uv pip compile for {package}…"))
         proof.set_classes("verdict")
+        proof.scroll_visible(animate=False)
         self.prove(package)
 
     @work(thread=True, exclusive=True, group="prove")
@@ -107,6 +120,8 @@ class DoneScreen(StepScreen):
         text = verdict.message if verdict is not None else message.error or ""
         proof.update(("✓ " if ok else "✗ ") + escape(in_wizard(mask(text))))
         proof.set_classes("verdict passed" if ok else "verdict failed")
+        # The verdict is what the user waits for: bring it into view, however small the terminal.
+        proof.scroll_visible(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"check-button": self.action_check, "copy-snippet": self.copy_snippet,
@@ -118,6 +133,7 @@ class DoneScreen(StepScreen):
     # -- CI and container snippets ------------------------------------------------
 
     _snippet = None
+    _uv_configured = True
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()

@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Collapsible, LoadingIndicator, Static
@@ -77,32 +78,37 @@ class PreviewScreen(StepScreen):
         plan = self._plan = message.result()
         widgets: list[Widget] = []
         for note in plan.notes:
-            widgets.append(Static(f"⚠ {escape(in_wizard(note))}", classes="warning"))
+            widgets.append(Static(Content(f"⚠ {in_wizard(note)}"), classes="warning"))
         diffs = dict(plan.diffs())
         if not diffs and not plan.secret_writes:
             widgets.append(Static("Everything is already configured: nothing will change."))
         files = [shown(change.path) for change in plan.file_changes]
         if len(files) > 1:
-            widgets.append(Static(f"{len(files)} files: {escape(', '.join(files))}  [dim]] and [ jump between them[/]"))
+            widgets.append(Static(Content.assemble(
+                f"{len(files)} files: {', '.join(files)}", ("  (Next file in the footer jumps between them)", "dim"))))
         for n, change in enumerate(plan.file_changes):
             widgets.append(
                 Collapsible(
                     Tick("Write this file", value=True, id=f"include-{n}"),
                     Static(Syntax(diffs[change.path], "diff", theme="ansi_dark", word_wrap=True), classes="diff"),
-                    title=f"{shown(change.path)}  — {change.summary}",
+                    # A summary such as "[acme] for twine" is text, not markup.
+                    title=escape(f"{shown(change.path)}  — {change.summary}"),
                     collapsed=False,
                     classes="file",
                 )
             )
         for write in plan.secret_writes:
-            widgets.append(Static(f"secret: {write.summary}  [dim](the value goes on stdin, never on a command line)[/]"))
+            widgets.append(Static(Content.assemble(
+                f"secret: {write.summary}", ("  (the value goes on stdin, never on a command line)", "dim"))))
         await box.mount_all(widgets)
+        for title in box.query("CollapsibleTitle"):
+            title.can_focus = False  # Tab goes from tick box to tick box, not through the file headings
         help_text = (
             "Nothing is written yet. Untick a file to leave it out; originals are backed up."
             if plan.file_changes
             else "Nothing is written yet. No file changes: only the secret below is stored, the old value backed up."
         )
-        self.query_one("#intro", Static).update(f"[b $primary]{self.HEADING}[/]\n[$text-muted]{help_text}[/]")
+        self.show_intro(help_text)
         self.refresh_nav()
         if len(plan.file_changes) > 1:
             self.refresh_bindings()  # ] Next file
@@ -132,6 +138,7 @@ class PreviewScreen(StepScreen):
             if not self.query_one(f"#include-{n}", Tick).value
         }
         self.wizard.plan = replace(self._plan, changes=[c for c in self._plan.changes if c.path not in left_out])
+        self.wizard.left_out = [c for c in self._plan.file_changes if c.path in left_out]
 
     def problem(self) -> str | None:
         if self._plan is not None:

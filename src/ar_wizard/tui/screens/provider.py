@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import RadioButton, RadioSet, Static
 
 from ... import providers
 from ...flow import Step
 from ..base import StepScreen
-from ..fields import Choice
+from ..fields import Choice, Choices
 
 
 class ProviderScreen(StepScreen):
@@ -19,11 +20,11 @@ class ProviderScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         self._providers = providers.available()
-        with RadioSet(id="provider"):
+        with Choices(id="provider"):
             for p in self._providers:
                 yield Choice(p.title, id=p.key)
         for p in self._providers:
-            yield Static(f"[b]{escape(p.title)}[/]: {escape(p.blurb)}", classes="choice-help")
+            yield Static(Content.assemble((p.title, "bold"), ": ", p.blurb), classes="choice-help")
 
     def load(self) -> None:
         keys = [p.key for p in self._providers]
@@ -35,3 +36,7 @@ class ProviderScreen(StepScreen):
         if pressed is not None and pressed.id and pressed.id != self.draft.provider:
             self.draft.provider = pressed.id
             self.draft.fields = {}
+
+    @on(Choices.Chosen)
+    def chosen(self) -> None:
+        self.action_next()

@@ -29,11 +29,12 @@ class RegistryScreen(StepScreen):
                 Input(placeholder="e.g. https://…/simple/", id="paste-url"),
                 help=self.provider.paste_help(),
             )
-        if self.provider.key in ("gcp", "aws"):
+        if self.provider.key in ("gcp", "aws", "azure"):
             from ..reachable import Reachable
 
             yield Reachable(self.provider.key, api_endpoint=self.draft.api_endpoint, key_file=self.draft.key_file,
-                            region=self.draft.fields.get("region", ""))
+                            region=self._region(), organization=self.draft.fields.get("organization", ""),
+                            pat=self.draft.secret if self.provider.key == "azure" else None)
         for spec in self.provider.fields:
             check = CoreCheck(partial(self.provider.check_field, spec.name), optional=spec.optional)
             suggester = SuggestFromList(spec.choices, case_sensitive=False) if spec.choices else None
@@ -75,6 +76,8 @@ class RegistryScreen(StepScreen):
     def load(self) -> None:
         for spec in self.provider.fields:
             self.query_one(f"#field-{spec.name}", Input).value = self.draft.fields.get(spec.name, "")
+        if self._region():
+            self.query_one("#field-region", Input).value = self._region()
         self.query_one("#index-name", Input).value = self.draft.index_name
         self.query_one(f"#{self.draft.scope}", RadioButton).value = True
         self.query_one(Input).focus()
@@ -88,10 +91,17 @@ class RegistryScreen(StepScreen):
         self.draft.index_name = self.query_one("#index-name", Input).value.strip()
         pressed = self.query_one("#scope", RadioSet).pressed_button
         self.draft.scope = (pressed.id or "project") if pressed is not None else "project"
+        if self.query("#reachable-pat"):
+            from ..reachable import Reachable
+
+            # The token that listed the feeds is the secret the Credentials step asks for: not asked twice.
+            pat = self.query_one("#reachable", Reachable).pat
+            if pat is not None and self.draft.auth == "token":
+                self.draft.secret = pat
 
     def _first_blocking(self) -> tuple[Field, str] | None:
         for field in self.query(Field):
-            if field.input.id == "paste-url":
+            if field.input.id in ("paste-url", "reachable-filter", "reachable-pat"):
                 continue
             spec = next((s for s in self.provider.fields if f"field-{s.name}" == field.input.id), None)
             label = spec.label if spec is not None else "The index name"
@@ -115,13 +125,16 @@ class RegistryScreen(StepScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "paste-url":
             parsed = self.provider.parse(event.value.strip()) if event.value.strip() else None
-            for name, value in (parsed or {}).items():
-                if self.query(f"#field-{name}"):
-                    self.query_one(f"#field-{name}", Input).value = value
-        if event.input.id == "field-region" and self.query("#reachable") and event.input.is_valid:
+            if parsed:
+                self._fill(parsed, suggested_index_name(parsed))
+        if event.input.id in ("field-region", "field-organization") and self.query("#reachable") and event.input.is_valid:
             from ..reachable import Reachable
 
-            self.query_one("#reachable", Reachable).look_in(event.value.strip())
+            reachable = self.query_one("#reachable", Reachable)
+            if event.input.id == "field-region":
+                reachable.look_in(event.value.strip())
+            else:
+                reachable.look_at(event.value.strip())
         if event.input.id == "index-name" and event.value.strip():
             stem = env_var_stem(event.value.strip())
             event.input.tooltip = f"Variables: {stem}_USERNAME, {stem}_PASSWORD"
@@ -138,10 +151,16 @@ class RegistryScreen(StepScreen):
 
     def on_reachable_picked(self, event) -> None:
         """A repository picked from the list fills the fields (and the index name, when empty)."""
-        for name, value in event.fields.items():
-            if self.query(f"#field-{name}"):
-                self.query_one(f"#field-{name}", Input).value = value
-        index = self.query_one("#index-name", Input)
-        if not index.value.strip():
-            index.value = event.name
+        self._fill(event.fields, suggested_index_name(event.fields) or event.name)
         self.refresh_nav()
+
+    _suggested = ""  # the index name the last paste or pick filled in
+
+    def _fill(self, fields: dict[str, str], name: str) -> None:
+        """Every field a URL or a picked repository determines; the index name too, unless the user typed one."""
+        for field, value in fields.items():
+            if self.query(f"#field-{field}"):
+                self.query_one(f"#field-{field}", Input).value = value
+        index = self.query_one("#index-name", Input)
+        if name and index.value.strip() in ("", self._suggested):
+            index.value = self._suggested = name

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.markup import escape
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
+from ...errors import all_of
 from ...flow import Step
 from ...stores import STORE_TITLES, StoreRefused, check_store
 from ..background import Finished, report
@@ -71,10 +72,7 @@ class TargetsScreen(StepScreen):
             except StoreRefused as err:
                 if err.alternative is None:
                     return f"{err.reason}: configure these tools in separate runs."
-                return (
-                    f"{err.reason}: choose {STORE_TITLES[err.alternative]}, which "
-                    f"{', '.join(err.tools)} all read."
-                )
+                return f"{err.reason}: choose {STORE_TITLES[err.alternative]}, which {all_of(err.tools, 'read')}."
         return None
 
     _readiness = None  # (store, Readiness) of the last check
@@ -172,6 +170,9 @@ class TargetsScreen(StepScreen):
         self.refresh_nav()
 
     def on_radio_set_changed(self) -> None:
+        if not ready.ok:
+            # The answer to the choice just made, and its fix: in view below the choices, on any screen size.
+            self.call_after_refresh((button if button.display else box).scroll_visible, animate=False)
         self._show_check()
         if self._ready() is None:
             self._check_readiness()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
@@ -63,6 +64,10 @@ class ValidateScreen(StepScreen):
     def action_skip(self) -> None:
         """Off the VPN, say: go on to the Preview without asking the index (what it risks is shown)."""
         self.workers.cancel_group(self, "validate")
+        verdict = self.wizard.verdict
+        # Done says what was skipped: an unanswered check, or a refusal the user chose to write anyway.
+        self.wizard.skipped = True
+        self.wizard.refused = verdict if verdict is not None and not verdict.ok else None
         self.wizard.verdict = None
         box = self.query_one("#verdict", Static)
         box.update("Skipped: the credentials were not checked against the index.")
@@ -72,9 +77,11 @@ class ValidateScreen(StepScreen):
 
     def action_retry(self) -> None:
         self.wizard.verdict = None
+        self.wizard.skipped = False
+        self.wizard.refused = None
         self.phase = "asking"
         url = self.draft.fields.get("url", "the index")
-        self.query_one("#asking", Static).update(f"Asking {url} as {self.draft.username!r}…")
+        self.query_one("#asking", Static).update(Content(f"Asking {url} as {self.draft.username!r}…"))
         self.check()
 
     @work(thread=True, exclusive=True, group="validate")
@@ -91,7 +98,7 @@ class ValidateScreen(StepScreen):
         self.wizard.verdict = verdict
         # A server that never asks for credentials gets them unasked: authenticate = "always".
         self.draft.authenticate_always = verdict.ok and verdict.unasked
-        self.query_one("#asking", Static).update(f"Asked {verdict.url} as {self.draft.username!r}.")
+        self.query_one("#asking", Static).update(Content(f"Asked {verdict.url} as {self.draft.username!r}."))
         box = self.query_one("#verdict", Static)
         timing = f"\n[dim]{verdict.seconds * 1000:.0f} ms[/]" if verdict.seconds else ""
         if verdict.ok:

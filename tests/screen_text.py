@@ -1,0 +1,105 @@
+"""What a screen says, as the user reads it, and the checks every screen's words must pass.
+
+``shown_text`` reads each widget the way Textual draws it (markup applied), so markup that was
+meant as style but reached the screen as text (``[/]``, ``[dim]``, a lone ``]``) is caught
+wherever it came from: a sentence from the core, a file name, a summary such as ``[acme]``.
+``sentence_problems`` reads the same words for the faults a sentence built from parts can
+have: a doubled word, a list that lost its items, a cause that came out empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.content import Content
+from textual.visual import visualize
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList
+
+# Markup that was never applied: a closing tag, a style tag, a variable, a click action.
+LEFTOVER = re.compile(r"\[/[^\]]*\]|\[(?:b|i|u|s|bold|dim|italic|reverse|link|on)\b[^\]]*\]|\[\$[\w-]+|\[@click")
+
+
+def _plain(widget: Widget, renderable: object) -> str | None:
+    if isinstance(renderable, str):
+        renderable = visualize(widget, renderable)
+    if isinstance(renderable, Content):
+        return renderable.plain
+    if isinstance(renderable, Text):
+        return renderable.plain
+    return None  # a diff or a snippet (rich Syntax): code, shown as code
+
+
+def shown_text(screen) -> list[tuple[str, str]]:
+    """``(widget, text)`` for every piece of text the screen draws, scrolled into view or not."""
+    out = []
+    for widget in screen.query("*"):
+        if isinstance(widget, (Footer, Input)) or any(isinstance(a, Footer) for a in widget.ancestors):
+            continue  # the footer's key names; an input shows what was typed
+        if not widget.display or any(not a.display for a in widget.ancestors if isinstance(a, Widget)):
+            continue
+        name = f"{type(widget).__name__}#{widget.id or ''}"
+        if isinstance(widget, OptionList):
+            for n in range(widget.option_count):
+                text = _plain(widget, widget.get_option_at_index(n).prompt)
+                if text:
+                    out.append((name, text))
+            continue
+        try:
+            renderable = widget.render()
+        except Exception:  # a widget that draws only once laid out
+            continue
+        text = _plain(widget, renderable)
+        if text and text.strip():
+            out.append((name, text))
+    return out
+
+
+def leftover_markup(text: str) -> list[str]:
+    """The markup a text shows instead of applying, and brackets that do not pair up."""
+    found = LEFTOVER.findall(text)
+    depth = 0
+    for char in text:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth < 0:
+            found.append("an unmatched ]")
+            depth = 0
+    return found
+
+
+_DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
+_CHECKS = {
+    # "which uv all read", "which uv, pip all read": a list whose "and" (or second item) was lost
+    "a dangling list": re.compile(r"\bwhich [\w ]+?, [\w ]+? all\b|\bwhich \w+ (?:all|both)\b"),
+    "an empty cause": re.compile(r":\s*[.:;)]|\(\s*\)|:\s*$|\w:\s+(?:Type|Give|Check|Run|Choose|Try)\b"),
+    "a sentence inside brackets": re.compile(r"[.:]\)"),
+    "a credential from no credential": re.compile(r"\bfrom no credential\b"),
+    "a doubled full stop": re.compile(r"(?<!\.)\.\.(?!\.)"),
+}
+# "uv pip compile", "pip pip" never occur as words; these doubled tokens are commands or names.
+_ALLOWED_DOUBLES = {"uv"}
+
+
+def sentence_problems(text: str) -> list[str]:
+    """What reads wrong in ``text``: a doubled word, a dangling list, an empty cause."""
+    problems = [f"doubled {m.group(1)!r}" for m in _DOUBLED.finditer(_outside_code(text))
+                if m.group(1).lower() not in _ALLOWED_DOUBLES]
+    prose = _outside_code(text)
+    problems += [f"{what}: {m.group(0)!r}" for what, pattern in _CHECKS.items() for m in pattern.finditer(prose)]
+    return problems
+
+
+def _outside_code(text: str) -> str:
+    # A command in backticks is copied as it is; a path or URL is a name. Neither is prose.
+    text = re.sub(r"`[^`]*`", "`…`", text)
+    return re.sub(r"\S*(?:/|https?:)\S*", "…", text)
+
+
+def screen_problems(screen) -> list[str]:
+    """Every leftover markup and broken sentence on the screen, named by widget."""
+    problems = []
+    for name, text in shown_text(screen):
+        problems += [f"{type(screen).__name__} {name}: {p} in {text!r}" for p in leftover_markup(text)]
+        problems += [f"{type(screen).__name__} {name}: {p} in {text!r}" for p in sentence_problems(text)]
+    return problems
