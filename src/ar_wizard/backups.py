@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -502,8 +503,6 @@ def remove_set_aside(name: str) -> str | None:
 
 def _delete(directory: Path) -> str | None:
     """``rmtree``, checked: the sentence part naming what remains and why, or None."""
-    import sys
-
     errors: list[BaseException] = []
     if sys.version_info >= (3, 12):
         shutil.rmtree(directory, onexc=lambda func, path, exc: errors.append(exc))
