@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import paths, providers, userpath
+from . import paths, providers, shells, userpath
 from .discover import Findings, FoundIndex, credentials_for, discover, env_file_vars, stray_env_vars, username_for
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
@@ -252,7 +252,8 @@ def keyring_username(ctx: _Context) -> list[Check]:
                                            ctx.project_dir, url=url)))
         else:
             out.append(Check("keyring-username", "fail", message, index.name,
-                             fix=f"Put the username in the URL (https://USER@{urlsplit(index.url).netloc}/…) or set {var}."))
+                             fix=f"Put the username in the URL (https://USER@{urlsplit(index.url).netloc}/…) or set "
+                             f"{var}: `{shells.set_variable(shells.detect(), var, 'USER')}`."))
     return out or [Check("keyring-username", "ok", "Every index that asks the keyring has a username.")]
 
 

@@ -14,7 +14,6 @@ from .paths import Platform, current
 
 Shell = Literal["posix", "powershell", "cmd"]
 SHELLS: tuple[Shell, ...] = ("posix", "powershell", "cmd")
-TITLES: dict[Shell, str] = {"posix": "sh/bash/zsh", "powershell": "PowerShell", "cmd": "Command Prompt (cmd)"}
 
 #: What ``.env`` holds, as ``targets/env_file.py`` writes it and a POSIX shell reads it: ``NAME=value``
 #: (``export`` allowed), the value bare or in single quotes, then backslashes written twice each, then
