@@ -137,6 +137,13 @@ class Draft:
         return self.auth != "keyring"
 
 
+def fresh_draft(project_dir: Path, api_endpoint: str = "") -> Draft:
+    """A new setup draft for ``project_dir``: its targets propose the project's own tool (Poetry, PDM or uv)."""
+    from .project_tools import proposed_targets  # reads pyproject.toml: only a front end starting a draft needs it
+
+    return Draft(project_dir=project_dir, api_endpoint=api_endpoint, targets=proposed_targets(project_dir))
+
+
 def sha256(data: bytes | None) -> str | None:
     import hashlib  # ~1.5 ms; only planning and applying need it
 

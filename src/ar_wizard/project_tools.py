@@ -49,6 +49,12 @@ def proposed_targets(project_dir: Path) -> tuple[str, ...]:
     return (detected[0],) if detected else ("uv",)
 
 
+def offered(project_dir: Path) -> tuple[str, ...]:
+    """The project tools worth offering for this project: the ones it uses, and Hatch when it builds with it."""
+    tables = _tool_tables(project_dir / "pyproject.toml")
+    return tuple(t for t in PROJECT_TOOLS if t in detect(project_dir) or t in tables)
+
+
 def _tool_tables(pyproject: Path) -> set[str]:
     if sys.version_info >= (3, 11):
         import tomllib

@@ -81,14 +81,9 @@ def usernames(url: str) -> list[str]:
     ``uv auth token`` needs the username; uv itself finds it in the store's
     index, so this reads the usernames (never the secrets) from the same file.
     """
-    result = run([_uv(), "auth", "dir"])
-    if result.returncode != 0:
-        return []
-    from pathlib import Path
-
     from ..targets.uv_config import load_toml
 
-    path = Path(result.stdout.strip()) / "credentials.toml"
+    path = directory() / "credentials.toml"
     try:
         entries = load_toml(path.read_text(encoding="utf-8"), path).get("credential", [])
     except (OSError, UserError):

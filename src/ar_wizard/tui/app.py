@@ -10,7 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..flow import Step, next_step, previous_step
-from ..model import Draft
+from ..model import Draft, fresh_draft
 from .screens import screen_for
 
 if TYPE_CHECKING:  # the first frame needs none of these
@@ -35,7 +35,7 @@ class WizardApp(App[int]):
 
     def __init__(self, project_dir: Path | None = None, draft: Draft | None = None, *, recovered: str = ""):
         super().__init__()
-        self.draft = draft or Draft(project_dir=project_dir or Path.cwd())
+        self.draft = draft or fresh_draft(project_dir or Path.cwd())
         self.findings: Findings | None = None  # what discover() found, filled by the Start screen
         self.expiring: list[TokenExpiry] | None = None  # minted tokens that expire soon, found with the findings
         self.verdict: Verdict | None = None  # the last validation verdict
@@ -86,7 +86,7 @@ class WizardApp(App[int]):
         """Whether leaving would drop something the user typed (and so should ask first)."""
         from textual.widgets import Input
 
-        fresh = Draft(project_dir=self.draft.project_dir, api_endpoint=self.draft.api_endpoint)
+        fresh = fresh_draft(self.draft.project_dir, self.draft.api_endpoint)
         return self.draft != fresh or any(i.value for i in self.screen.query(Input))
 
     def _fatal_error(self) -> None:

@@ -188,9 +188,9 @@ class StartScreen(StepScreen):
 
     def save(self) -> None:
         if self.draft.mode != "setup":  # back from a rotation: start the setup afresh
-            from ...model import Draft
+            from ...model import fresh_draft
 
-            self.wizard.draft = Draft(project_dir=self.draft.project_dir, api_endpoint=self.draft.api_endpoint)
+            self.wizard.draft = fresh_draft(self.draft.project_dir, self.draft.api_endpoint)
 
     # -- rotate: pick an index, find where its secret lives, then the rotation path --
 

@@ -18,6 +18,9 @@ TOOLS = {
     "uv": "uv — uv add / lock / sync / pip",
     "pip": "pip — pip install, through pip.conf",
     "twine": "twine — twine upload, through ~/.pypirc",
+    "poetry": "Poetry — poetry add / publish, through [[tool.poetry.source]]",
+    "pdm": "PDM — pdm add / publish, through [[tool.pdm.source]]",
+    "hatch": "Hatch — hatch publish, through Hatch's config",
 }
 
 
@@ -26,10 +29,18 @@ class TargetsScreen(StepScreen):
     HEADING = "Which tools, and where does the secret live?"
     HELP = "Not every tool reads every store, and a store must work on this machine: both are checked below."
 
+    @property
+    def tools(self) -> list[str]:
+        """uv, pip and twine always; Poetry, PDM and Hatch when the project uses them (or the draft names them)."""
+        from ...project_tools import offered
+
+        return [t for t in TOOLS if t in ("uv", "pip", "twine") or t in offered(self.draft.project_dir)
+                or t in self.draft.targets]
+
     def body(self) -> ComposeResult:
         yield Static("Configure", classes="section")
-        for tool, text in TOOLS.items():
-            yield Tick(text, id=f"tool-{tool}")
+        for tool in self.tools:
+            yield Tick(TOOLS[tool], id=f"tool-{tool}")
         yield Tick("Also publish to it (uv publish --index NAME)", id="publish")
         yield Static("Keep the secret in", classes="section", id="store-heading")
         with RadioSet(id="store"):
@@ -40,7 +51,7 @@ class TargetsScreen(StepScreen):
         yield Button("Install keyring", id="install-keyring")
 
     def load(self) -> None:
-        for tool in TOOLS:
+        for tool in self.tools:
             self.query_one(f"#tool-{tool}", Tick).value = tool in self.draft.targets
         self.query_one("#publish", Tick).value = self.draft.publish
         self.query_one(f"#store-{self.draft.store}", RadioButton).value = True
@@ -53,7 +64,7 @@ class TargetsScreen(StepScreen):
         self.query_one("#store" if self.draft.stores_secret else "#tool-uv").focus()
 
     def _choice(self) -> tuple[tuple[str, ...], bool, str]:
-        targets = tuple(t for t in TOOLS if self.query_one(f"#tool-{t}", Tick).value)
+        targets = tuple(t for t in self.tools if self.query_one(f"#tool-{t}", Tick).value)
         publish = self.query_one("#publish", Tick).value
         pressed = self.query_one("#store", RadioSet).pressed_button
         store = (pressed.id or "").removeprefix("store-") if pressed is not None else self.draft.store
@@ -159,6 +170,9 @@ class TargetsScreen(StepScreen):
         if ready.install is not None:
             button.label = "Install keyring" + (f" with {ready.install}" if ready.install else "") + " (uv tool install)"
             self._install = ready.install
+        if not ready.ok:
+            # The answer to the choice just made, and its fix: in view below the choices, on any screen size.
+            self.call_after_refresh((button if button.display else box).scroll_visible, animate=False)
         self.refresh_nav()
 
     @on(Button.Pressed, "#install-keyring")
@@ -170,9 +184,6 @@ class TargetsScreen(StepScreen):
         self.refresh_nav()
 
     def on_radio_set_changed(self) -> None:
-        if not ready.ok:
-            # The answer to the choice just made, and its fix: in view below the choices, on any screen size.
-            self.call_after_refresh((button if button.display else box).scroll_visible, animate=False)
         self._show_check()
         if self._ready() is None:
             self._check_readiness()
