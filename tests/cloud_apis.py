@@ -18,16 +18,20 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from gcp_fixtures import TokenServer
 
 PAGE = 2  # small, so every listing of more than two items pages
 
 
 @dataclass
 class CloudApis:
-    token_server: object
+    token_server: TokenServer
     #: project → location → [(repository, format)]
     repositories: dict = field(default_factory=dict)
     #: projects whose Artifact Registry API is disabled
@@ -52,8 +56,7 @@ class CloudApis:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_port}"
 
     def identity(self, token: str) -> str | None:
         return next((email for email, issued in self.token_server.issued if issued == token), None)
@@ -70,7 +73,7 @@ def _google_error(code: int, status: str, message: str, reason: str = "", servic
 def _paged(items: list, key: str, query: dict) -> dict:
     start = int(query.get("pageToken", ["0"])[0] or 0)
     size = min(PAGE, int(query.get("pageSize", [PAGE])[0]))
-    answer = {key: items[start:start + size]}
+    answer: dict[str, object] = {key: items[start:start + size]}
     if start + size < len(items):
         answer["nextPageToken"] = str(start + size)
     return answer

@@ -7,6 +7,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ PACKAGE = "acme-secret"
 
 
 @pytest.fixture(scope="session")
-def private_index(tmp_path_factory) -> PrivateIndex:
+def private_index(tmp_path_factory) -> Iterator[PrivateIndex]:
     root = tmp_path_factory.mktemp("index")
     index = PrivateIndex(root / "packages", root / "htpasswd").start()
     index.add_package(PACKAGE, "1.0.0")
@@ -62,7 +63,9 @@ def install_keyring_tool(root: Path, uv_cache: Path, *plugins: str) -> Path:
         "UV_CACHE_DIR": str(uv_cache),
         "UV_PYTHON": sys.executable,
     }
-    argv = [shutil.which("uv"), "tool", "install", "keyring"]
+    uv = shutil.which("uv")
+    assert uv is not None, "the tests run under `uv run`, so uv is on PATH"
+    argv = [uv, "tool", "install", "keyring"]
     for plugin in plugins:
         argv += ["--with", plugin]
     subprocess.run(argv, env=env, check=True, capture_output=True)

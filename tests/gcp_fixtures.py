@@ -13,7 +13,7 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -100,8 +100,7 @@ class TokenServer:
 
     @property
     def token_uri(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/token"
+        return f"http://127.0.0.1:{self._server.server_port}/token"
 
     def register(self, account: ServiceAccount) -> ServiceAccount:
         self.accounts[account.email] = account
@@ -173,7 +172,7 @@ def _handler(server: TokenServer):
 
 
 @pytest.fixture(scope="session")
-def token_server() -> TokenServer:
+def token_server() -> Iterator[TokenServer]:
     server = TokenServer().start()
     yield server
     server.stop()

@@ -101,10 +101,11 @@ class _WsgiIndex:
         self.packages_dir = root / "packages"
         self.packages_dir.mkdir(parents=True, exist_ok=True)
         self.users = _Htpasswd(root / "htpasswd")
-        self._server = None
+        self._server: _ThreadingWSGIServer | None = None
 
     @property
     def base_url(self) -> str:
+        assert self._server is not None, "start() the index first"
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
@@ -131,10 +132,10 @@ class _WsgiIndex:
 
     def start(self):
         self.add_package(self.package)
-        self._server = make_server(
+        self._server = server = make_server(
             "127.0.0.1", 0, self.app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -273,7 +274,7 @@ class NginxIndex(_WsgiIndex):
         self.www = root / "www"
         self.packages_dir = self.www / "packages"
         self.packages_dir.mkdir(parents=True, exist_ok=True)
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self.port = 0
 
     @property
@@ -303,6 +304,7 @@ class NginxIndex(_WsgiIndex):
 
     def start(self):
         nginx = nginx_path()
+        assert nginx is not None, "nginx is not installed (its fixtures skip without it)"
         (self.root / "tmp").mkdir(exist_ok=True)
         self.add_package(self.package)
         self.port = free_port()
@@ -334,7 +336,7 @@ class DevpiServer:
         self.root = root
         self.serverdir = root / "server"
         self.port = 0
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:

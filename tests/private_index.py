@@ -44,6 +44,9 @@ def _challenge_instead_of_forbidden(app):
 class PrivateIndex:
     """pypiserver on an ephemeral port, serving ``root``, checking ``htpasswd``."""
 
+    #: The package a fixture put there for tests to install (set by fixtures that serve one).
+    package: str
+
     def __init__(self, root: Path, htpasswd: Path, *, challenge: bool = True):
         """``challenge=False`` leaves stock pypiserver's 403 to wrong or missing credentials."""
         self.root = root
@@ -51,13 +54,13 @@ class PrivateIndex:
         self.htpasswd = htpasswd
         self.root.mkdir(parents=True, exist_ok=True)
         self.htpasswd.touch()
-        self._server = None
-        self._thread = None
+        self._server: _ThreadingWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        assert self._server is not None, "start() the index first"
+        return f"http://{self.host}:{self._server.server_port}"
 
     @property
     def simple_url(self) -> str:
@@ -97,14 +100,15 @@ class PrivateIndex:
             authenticate=["download", "list", "update"],
             disable_fallback=True,
         )
-        self._server = make_server(
+        server = make_server(
             "127.0.0.1",
             port,
             _challenge_instead_of_forbidden(app) if self.challenge else app,
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()
         return self
 

@@ -65,6 +65,8 @@ def _certificates(directory: Path, host: str) -> tuple[Path, Path, Path]:
 class _Tunnel(BaseRequestHandler):
     """``CONNECT host:443`` → a pipe to the TLS server, whatever host was asked for."""
 
+    server: _TunnelServer
+
     def handle(self) -> None:
         head = b""
         while b"\r\n\r\n" not in head:
@@ -95,6 +97,7 @@ class _Tunnel(BaseRequestHandler):
 class _TunnelServer(ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    tls_port: int  # where _Tunnel pipes every CONNECT
 
 
 class RegistryHost:

@@ -45,10 +45,11 @@ class TlsIndex:
         self.ca.cert_pem.write_to_path(str(self.ca_file))
         self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ca.issue_cert("127.0.0.1", "localhost").configure_cert(self._context)
-        self._server = None
+        self._server: _TlsServer | None = None
 
     @property
     def base_url(self) -> str:
+        assert self._server is not None, "start() the index first"
         return f"https://127.0.0.1:{self._server.server_address[1]}"
 
     @property
@@ -66,9 +67,9 @@ class TlsIndex:
             roots=[self.index.root.resolve()], password_file=str(self.index.htpasswd),
             authenticate=["download", "list", "update"], disable_fallback=True,
         ))
-        self._server = make_server("127.0.0.1", 0, app, server_class=_TlsServer, handler_class=_QuietHandler)
-        self._server.context = self._context
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = server = make_server("127.0.0.1", 0, app, server_class=_TlsServer, handler_class=_QuietHandler)
+        server.context = self._context
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -82,10 +83,11 @@ class RedirectToHttps:
 
     def __init__(self, target_base: str):
         self.target_base = target_base.rstrip("/")
-        self._server = None
+        self._server: _ThreadingWSGIServer | None = None
 
     @property
     def simple_url(self) -> str:
+        assert self._server is not None, "start() the redirect first"
         return f"http://127.0.0.1:{self._server.server_address[1]}/simple/"
 
     def app(self, environ, start_response):
@@ -96,9 +98,9 @@ class RedirectToHttps:
         return [b""]
 
     def start(self) -> RedirectToHttps:
-        self._server = make_server("127.0.0.1", 0, self.app, server_class=_ThreadingWSGIServer,
-                                   handler_class=_QuietHandler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = server = make_server("127.0.0.1", 0, self.app, server_class=_ThreadingWSGIServer,
+                                            handler_class=_QuietHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
