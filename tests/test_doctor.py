@@ -1295,3 +1295,53 @@ def test_plugin_checks_are_for_plugin_indexes_only_not_a_pat_kept_with_keyring_s
     else:
         assert not report.checks("plugin-importable") and not report.checks("backend-not-forced")
         assert report.exit == 0, report.finding_ids
+
+
+# -- doctor --fix on combined findings -------------------------------------------------------
+
+
+def combined_findings(home, private_index, account) -> Path:
+    """Seven findings in one project: two indexes that share variables, the later one's URL with a
+    password and without /simple/, a .env variable named for neither, a password in uv.lock, and an
+    index only pip is told about."""
+    user, password = account
+    bare = private_index.simple_url.replace("/simple/", "/").replace("http://", f"http://{user}:{password}@")
+    other = private_index.simple_url.replace("127.0.0.1", "localhost")
+    path = pyproject(home, index_toml("acme-prod", private_index.simple_url) + "\n" + index_toml("acme_prod", bare)
+                     + f'\n[tool.uv.pip]\nextra-index-url = ["{other}"]\n')
+    (home.project / ".env").write_text(f"UV_INDEX_ACMEPROD_USERNAME={user}\nUV_INDEX_ACMEPROD_PASSWORD={password}\n")
+    (home.project / "uv.lock").write_text(
+        'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "demo"\nversion = "0.1.0"\n'
+        f'source = {{ registry = "{bare}" }}\n')
+    return path
+
+
+def test_doctor_fix_on_combined_findings_replans_after_each_fix_and_ends_healthy_or_names_what_it_skipped(
+        home, private_index, account):
+    _, password = account
+    path = combined_findings(home, private_index, account)
+    before = doctor(home, "--offline")
+    found = sorted((c["id"], c["subject"]) for c in before.data["checks"] if c["verdict"] in ("warn", "fail"))
+    assert len(found) == 7 and {c for c, _ in found} == {"credentials-in-lock", "credentials-in-url", "env-var-name",
+                                                         "index-name-collision", "pip-only-index", "simple-path"}
+
+    result = fix(home, "--offline")
+
+    assert "Traceback" not in result.stderr, result.stderr
+    after = doctor(home, "--offline")
+    text = path.read_text()
+    assert password not in text, "the password was moved even though the rename fix changed the index's name"
+    assert password not in (home.project / "uv.lock").read_text()
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipped the fix for")]
+    for check in after.data["checks"]:
+        if check["verdict"] in ("warn", "fail") and check["fix_plan"]:
+            assert any(f"{check['id']} ({check['subject']})" in line for line in skipped), (check, result.stderr)
+    for line in skipped:
+        assert ": " in line and line.endswith("."), "each skipped fix says why"
+    assert "Skipped the fix for credentials-in-url (acme_prod): an earlier fix renamed it, and it was fixed as " \
+           "'acme_prod-2'." in skipped, result.stderr
+    assert after.exit == 0 or skipped, "healthy, or it named what it skipped"
+    names = {env.split("=")[0] for env in (home.project / ".env").read_text().splitlines()}
+    index_names = {i["name"] for i in after.data["indexes"]}
+    stems = {name.upper().replace("-", "_") for name in index_names}
+    assert all(var.removeprefix("UV_INDEX_").rsplit("_", 1)[0] in stems for var in names), (names, index_names)

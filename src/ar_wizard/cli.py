@@ -527,25 +527,36 @@ def _doctor(args) -> int:
     if not fixable:
         print("No finding has a fix ar-wizard can apply; follow the fixes above.", file=sys.stderr)
         return EXIT_OK if report.healthy else EXIT_VALIDATION
-    # One fix at a time, each planned from the files as the previous one left them: a finding
-    # the offline checks can see is looked up again after every fix (an earlier fix may have
-    # fixed it, or changed the line it edits); one only the live check finds keeps its fixer,
-    # which reads the files when it is called.
-    offline_keys = {(c.id, c.subject) for c in doctor.diagnose(project_dir, offline=True).findings if c.fixer}
-    for n, original in enumerate(fixable):
-        key = (original.id, original.subject)
-        check = original
-        if n and key in offline_keys:
-            now = {(c.id, c.subject): c for c in doctor.diagnose(project_dir, offline=True).findings if c.fixer}
-            if key not in now:
-                continue  # the fixes before this one fixed it too
-            check = now[key]
+    # One fix at a time, each planned from the files as the previous one left them: after every fix
+    # the offline checks run again and the next fix is the first finding not tried yet, so a finding
+    # an earlier fix moved (a rename gives it a new subject) is fixed under its new name, and one an
+    # earlier fix cleared is not planned from stale files. A finding only the live checks see keeps
+    # its fixer, which reads the files when it is called. Every fix offered first and not applied is
+    # named at the end, with why.
+    def key(check) -> tuple[str, str]:
+        return check.id, check.subject
+
+    def offline_fixable() -> list:
+        return [c for c in doctor.diagnose(project_dir, offline=True).findings if c.fixer is not None]
+
+    offline_keys = {key(c) for c in offline_fixable()}
+    live_only = [c for c in fixable if key(c) not in offline_keys]
+    why_not: dict[tuple[str, str], str] = {}  # a fix tried and not applied: why
+    tried: set[tuple[str, str]] = set()
+    for _ in range(4 * len(fixable) + 8):  # each round tries a new finding; a bound all the same
+        pending = sorted((c for c in offline_fixable() + live_only if key(c) not in tried),
+                         key=lambda c: doctor.VERDICTS.index(c.verdict))
+        if not pending:
+            break
+        check = pending[0]
+        tried.add(key(check))
         print(f"\nFix for {check.id} ({check.subject or 'this machine'}):", file=sys.stderr)
         assert check.fixer is not None  # only checks with a fixer are offered
         try:
             plan = check.fixer()
         except UserError as err:  # e.g. a freshly minted token refused too: said, and the next fix goes on
             print(f"error: {_mask(str(err))}", file=sys.stderr)
+            why_not[key(check)] = f"its change could not be planned ({_mask(str(err)).rstrip('.')})"
             continue
         if plan.draft.minted is not None:
             from .mint import describe
@@ -554,6 +565,22 @@ def _doctor(args) -> int:
         status = _carry_out(plan.draft, plan, args, label=f"doctor fix {check.id}")
         if status != EXIT_OK:
             return status
+    left = {key(c) for c in offline_fixable()}
+    offered = {key(c) for c in fixable}
+    for check in fixable:
+        subject = f"{check.id} ({check.subject or 'this machine'})"
+        if key(check) in why_not:
+            print(f"Skipped the fix for {subject}: {why_not[key(check)]}.", file=sys.stderr)
+        elif key(check) not in tried:
+            # The same finding under the name an earlier fix gave its subject (a renamed index).
+            moved = [k[1] for k in tried if k[0] == check.id and k not in offered and k not in why_not]
+            if key(check) in left:
+                why = "it was not reached"
+            elif moved:
+                why = f"an earlier fix renamed it, and it was fixed as {', '.join(repr(m) for m in moved)}"
+            else:
+                why = "the fixes before it cleared it"
+            print(f"Skipped the fix for {subject}: {why}.", file=sys.stderr)
     after = doctor.diagnose(project_dir, offline=args.offline)
     print("\nAfter the fixes:\n" + doctor.render(after), end="")
     return EXIT_OK if after.healthy else EXIT_VALIDATION
