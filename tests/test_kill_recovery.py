@@ -418,3 +418,49 @@ def test_a_failed_apply_whose_roll_back_fails_names_each_files_state_and_the_nex
     assert "has been rolled back: put back ~/work/demo/pyproject.toml" in after.stderr, after.stderr
     assert pyproject.read_bytes() == before
     assert secrets(home, "keyring") == {URL: None}
+
+
+SET_LOCKS_THE_BACKUP = """#!/bin/sh
+# A keyring whose `set` works, after which the backup set can no longer be written (as a full disk
+# would do): the transaction cannot mark the set complete.
+if [ "$1" = set ]; then
+  "{real}" "$@"; code=$?
+  for set in "$XDG_STATE_HOME"/ar-wizard/backups/*; do
+    if [ "$(id -u)" = 0 ]; then chattr +i "$set"; else chmod 500 "$set"; fi
+  done
+  exit $code
+fi
+exec "{real}" "$@"
+"""
+
+
+def test_a_set_that_cannot_be_marked_complete_says_so_and_the_next_command_rolls_the_change_back(
+        home, keyring_bin, tmp_path):
+    if os.geteuid() == 0 and shutil.which("chattr") is None:
+        pytest.skip("running as root without chattr: no way to make a directory read-only for root")
+    home.put_first_on_path(keyring_bin)
+    shim_dir = tmp_path / "shim"
+    shim_dir.mkdir()
+    (shim_dir / "keyring").write_text(SET_LOCKS_THE_BACKUP.format(real=tool(home, "keyring")))
+    (shim_dir / "keyring").chmod(0o755)
+    home.put_first_on_path(shim_dir)
+    pyproject = home.project / "pyproject.toml"
+    before = pyproject.read_bytes()
+    backups_dir = home.root / ".local" / "state" / "ar-wizard" / "backups"
+    try:
+        failed = home.run(*setup_argv("keyring"), input=NEW + "\n")
+        assert failed.returncode == 3, failed.stderr
+        assert "Every file and secret was written, but backup " in failed.stderr, failed.stderr
+        assert "could not be marked complete" in failed.stderr and "the next ar-wizard command rolls" in failed.stderr
+        assert "nothing was left half-written" not in failed.stderr
+    finally:
+        for directory in backups_dir.iterdir():
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "-i", str(directory)], check=True)
+            else:
+                directory.chmod(0o700)
+
+    after = next_command(home)
+    assert "has been rolled back" in after.stderr and "restored 1 secret" in after.stderr, after.stderr
+    assert pyproject.read_bytes() == before
+    assert secrets(home, "keyring") == {URL: None}

@@ -204,7 +204,15 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
         if isinstance(err, (UserError, OSError)):
             raise ApplyFailed(f"{_describe(err)}; everything already written was put back.") from None
         raise
-    backup.save(status="complete")
+    try:
+        backup.save(status="complete")
+    except OSError as err:
+        # Everything is written, but the set cannot say so: the journal still names it as pending,
+        # so the next command rolls the change back whole, as it would after a kill here.
+        raise ApplyFailed(
+            f"Every file and secret was written, but backup {backup.id} could not be marked complete "
+            f"({err.strerror or err}): the next ar-wizard command rolls this change back; {_advice(err)}."
+        ) from None
     crash_point()
     journal.end(state)
     return result
