@@ -773,8 +773,6 @@ def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
 def private_ca(ctx: _Context) -> list[Check]:
     """An index only a private CA vouches for (through SSL_CERT_FILE/SSL_CERT_DIR, which uv reads): pip and
     twine must trust that CA by their own settings, or they fail where uv and this check pass."""
-    import os
-
     from . import network, tls_trust
     from .credentials import pip_cli
     from .targets import pip_conf, pypirc

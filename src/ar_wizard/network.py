@@ -23,6 +23,7 @@ before the network never loads it.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import socket
@@ -235,8 +236,6 @@ def opener(*, follow_redirects: bool = True, context: ssl.SSLContext | None = No
             if proxy is not None and not proxy.socks:
                 request.set_proxy(f"{_bracketed(proxy.host)}:{proxy.port}", "http")
                 if proxy.username:
-                    import base64
-
                     token = base64.b64encode(f"{proxy.username}:{proxy.password}".encode()).decode()
                     request.add_unredirected_header("Proxy-Authorization", f"Basic {token}")
             return None  # the request goes on to the HTTP(S) handler, now pointed at the proxy

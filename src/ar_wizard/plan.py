@@ -7,6 +7,7 @@ Nothing here writes; ``apply.py`` carries a plan out. Both front ends call
 from __future__ import annotations
 
 import configparser
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from . import paths, project_plans, providers, shells, userpath
 from .changes import edit_file
 from .credentials import keyring_backend, keyring_cli, keyring_setup, pip_cli, uv_store
+from .discover import discover, read_text
 from .errors import UserError
 from .model import Draft, FileChange, Plan, Secret, SecretWrite
 from .naming import check_index_name, index_env_var
@@ -244,8 +246,6 @@ def _private_ca_settings(draft: Draft, r: Resolved, notes: list[str]) -> tuple[s
             said.append("pip does not read SSL_CERT_DIR here: add the CA to the system store (pip 24.2 and later "
                         "use it) or set cert in pip.conf to a bundle file.")
     if "twine" in draft.targets:
-        import os
-
         # requests lets either variable win over a session's bundle, so over .pypirc's ca_cert too.
         variable = next((v for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(v)), "")
         if variable and tls_trust.requests_bundle_trusts(r.simple_url, os.environ[variable]):
@@ -338,8 +338,6 @@ def _store_file_changes(draft: Draft, r: Resolved) -> list[FileChange]:
 
 def _netrc_has_other_login(draft: Draft, r: Resolved) -> bool:
     """~/.netrc has a login for this index's host other than its own (another index on the same host)."""
-    from .discover import read_text
-
     if draft.stores_secret and draft.store == "netrc":
         return False
     text = read_text(paths.netrc(), [])
@@ -356,8 +354,6 @@ def _netrc_has_other_login(draft: Draft, r: Resolved) -> bool:
 def _refuse_shared_netrc_host(draft: Draft, r: Resolved, hosts: list[str]) -> None:
     """netrc is keyed by host: an entry another configured index uses with another login is never replaced,
     since that index would then send this login (uv and pip read the first entry for the host)."""
-    from .discover import discover, read_text
-
     text = read_text(paths.netrc(), [])
     if not text:
         return
