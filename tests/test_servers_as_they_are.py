@@ -344,3 +344,12 @@ def test_a_pip_only_setup_keeps_its_name_for_rotate_doctor_and_the_wizard(home, 
 
     screen, names = asyncio.run(pick_to_rotate())
     assert (screen, names) == ("PickIndex", ["acme"])
+
+
+def test_joining_a_named_pypi_org_from_the_command_line_says_it_needs_no_credentials(home):
+    _names_pypi(home)
+
+    result = home.wizard("setup", "--index", "public-mirror", "--password-stdin", "--yes", input="x\n")
+
+    assert result.returncode == 2
+    assert "'public-mirror' (https://pypi.org/simple/) is a public index" in result.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import providers
 from .credentials import keyring_setup
 from .discover import Findings, FoundIndex, credentials_for, username_for
+from .errors import UserError
 from .model import Draft
 from .urls import is_public_index
 
@@ -79,6 +80,9 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
 
 def draft_for(index: FoundIndex, project_dir: Path) -> Draft:
     """A setup draft for ``index`` as configured: only the auth method, secret and store are left to choose."""
+    if is_public_index(index.plain_url):
+        raise UserError(f"{index.name!r} ({index.plain_url}) is a public index: it serves everything to anyone, so "
+                        "this machine needs no credentials for it.")
     provider_key, fields = providers.recognise(index.plain_url)
     # The configured URL as it is, so the entry is rewritten byte for byte.
     fields = dict(fields, url=index.plain_url)
