@@ -21,6 +21,7 @@ from connect_proxy import ConnectProxy, dead_proxy_url
         ({"HTTP_PROXY": "http://h:4"}, "http://x/", ("HTTP_PROXY", "h", 4)),
         ({"HTTP_PROXY": "http://h:4"}, "https://x/", None),
         ({"HTTP_PROXY": "http://h:4", "REQUEST_METHOD": "GET"}, "http://x/", None),
+        ({"HTTPS_PROXY": "http://s:3", "ALL_PROXY": "http://a:1", "REQUEST_METHOD": "GET"}, "https://x/", None),
         ({"HTTPS_PROXY": "http://s:3", "NO_PROXY": "acme.example"}, "https://pypi.acme.example/", None),
         ({"HTTPS_PROXY": "http://s:3", "NO_PROXY": ".acme.example"}, "https://acme.example/", None),
         ({"HTTPS_PROXY": "http://s:3", "NO_PROXY": ".acme.example"}, "https://notacme.example/", ("HTTPS_PROXY", "s", 3)),
@@ -41,6 +42,7 @@ def test_the_proxy_is_the_one_uv_would_use(env, url, expected):
 def test_a_proxy_login_is_sent_but_never_shown():
     proxy = network.proxy_for("https://x/", {"HTTPS_PROXY": "http://alice:s%40cret@proxy.corp:3128"})
 
+    assert proxy is not None
     assert (proxy.username, proxy.password) == ("alice", "s@cret")
     assert "s@cret" not in proxy.named and "s%40cret" not in proxy.named
     assert proxy.named == "the proxy http://alice@proxy.corp:3128 (from HTTPS_PROXY)"
@@ -155,3 +157,18 @@ def test_pip_reads_ssl_cert_file_only_from_24_2_on_linux():
     assert not pip_trusts_ssl_cert_file((24, 1, 2), platform="linux")
     assert not pip_trusts_ssl_cert_file((26, 3), platform="darwin")
     assert not pip_trusts_ssl_cert_file(None, platform="linux")
+
+
+def test_a_proxy_that_wants_a_login_it_was_not_given_is_named_in_the_verdict(private_index, monkeypatch):
+    from ar_wizard.validate import check_index
+
+    for name in network.VARIABLES[:8]:
+        monkeypatch.delenv(name, raising=False)
+    with ConnectProxy(login=("alice", "proxy-pw")) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+
+        verdict = check_index(private_index.simple_url, "u", None, explain=str)
+
+    assert not verdict.ok
+    assert verdict.message == (f"The proxy {proxy.url} (from HTTP_PROXY) asks for a login (HTTP 407): put "
+                               "user:password@ in HTTP_PROXY's URL.")

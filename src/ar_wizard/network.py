@@ -6,8 +6,9 @@ It routes and trusts the way uv does, so that what the wizard proves is what uv 
 - **Proxies** (uv's HTTP stack reads them with hyper-util's ``Matcher::from_env``):
   ``ALL_PROXY``/``all_proxy`` for every scheme, ``HTTPS_PROXY``/``https_proxy`` and
   ``HTTP_PROXY``/``http_proxy`` per scheme (more specific than ``ALL_PROXY``); of each pair
-  the upper-case one wins when it is set, even empty. ``HTTP_PROXY`` is ignored under CGI
-  (``REQUEST_METHOD`` set). A proxy without a scheme is ``http://``; ``user:password@`` in it
+  the upper-case one wins when it is set, even empty. Under CGI (``REQUEST_METHOD`` set) no proxy
+  variable is trusted at all (a request's ``Proxy:`` header can set ``HTTP_PROXY`` there).
+  A proxy without a scheme is ``http://``; ``user:password@`` in it
   is sent as ``Proxy-Authorization``. ``NO_PROXY``/``no_proxy`` is a comma list: ``*`` for every
   host, IP addresses and CIDR ranges, and domains, where ``acme.example`` and ``.acme.example``
   alike match the domain and every subdomain.
@@ -151,9 +152,9 @@ def proxy_for(url: str, env: Mapping[str, str] | None = None) -> Proxy | None:
     no = _first(_NO, env)
     if no is not None and bypassed(parts.hostname, no[1]):
         return None
+    if "REQUEST_METHOD" in env:
+        return None  # CGI (httpoxy): uv's matcher then ignores every proxy variable
     specific = _first(_PER_SCHEME[scheme], env)
-    if scheme == "http" and "REQUEST_METHOD" in env:
-        specific = None  # CGI: HTTP_PROXY can be set by a request's Proxy: header (httpoxy)
     chosen = _parse_proxy(*specific) if specific is not None else None
     if chosen is None:
         every = _first(_ALL, env)

@@ -314,6 +314,13 @@ def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _
             from .network import describe, proxy_for
 
             raise _Unreachable(describe(err, url, timeout, proxy_for(url))) from None
+        if status == 407:  # an http:// request forwarded by a proxy that wants a login
+            from .network import proxy_for
+
+            proxy = proxy_for(url)
+            if proxy is not None:
+                raise _Unreachable(f"{proxy.named[0].upper()}{proxy.named[1:]} asks for a login (HTTP 407): put "
+                                   f"user:password@ in {proxy.variable}'s URL.")
         location = urljoin(url, headers.get("Location", "")) if 300 <= status < 400 else ""
         if location and _same_origin(location, url) and (
             urlsplit(location).path.rstrip("/") == urlsplit(url).path.rstrip("/")
