@@ -46,9 +46,19 @@ def test_a_proxy_login_is_sent_but_never_shown():
     assert (proxy.username, proxy.password) == ("alice", "s@cret")
     assert "s@cret" not in proxy.named and "s%40cret" not in proxy.named
     assert proxy.named == "the proxy http://alice@proxy.corp:3128 (from HTTPS_PROXY)"
-    assert network.proxies_named({"HTTPS_PROXY": "http://alice:secret@proxy.corp:3128"}) == [
-        "HTTPS_PROXY=http://alice:****@proxy.corp:3128"
-    ]
+
+
+def test_a_socks_proxy_is_said_plainly_to_be_one_the_check_cannot_use(monkeypatch):
+    import urllib.request
+
+    monkeypatch.setenv("ALL_PROXY", "socks5h://127.0.0.1:1080")
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+    with pytest.raises(network.NetworkError) as raised:
+        network.open_url(urllib.request.Request("https://pypi.acme.example/simple/"), timeout=1)
+
+    assert raised.value.message.startswith("The proxy socks5h://127.0.0.1:1080 (from ALL_PROXY) is a SOCKS proxy")
 
 
 def _get(url: str):

@@ -162,24 +162,6 @@ def proxy_for(url: str, env: Mapping[str, str] | None = None) -> Proxy | None:
     return chosen
 
 
-def proxies_named(env: Mapping[str, str] | None = None) -> list[str]:
-    """Every proxy variable that is set, as ``NAME=value`` with passwords masked, for a report."""
-    env = os.environ if env is None else env
-    out = []
-    for name in (*_ALL, *_PER_SCHEME["https"], *_PER_SCHEME["http"], *_NO):
-        if env.get(name):
-            out.append(f"{name}={_masked_proxy_value(env[name])}")
-    return out
-
-
-def _masked_proxy_value(value: str) -> str:
-    if "@" not in value:
-        return value
-    head, _, tail = value.rpartition("@")
-    scheme, sep, userinfo = head.rpartition("://")
-    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:****@{tail}" if ":" in userinfo else value
-
-
 # -- trust ----------------------------------------------------------------------------------
 
 
@@ -263,7 +245,8 @@ def open_url(request, *, timeout: float, follow_redirects: bool = True, context:
     proxy = proxy_for(url)
     if proxy is not None and proxy.socks:
         raise NetworkError(
-            f"{proxy.named} is a SOCKS proxy, which ar-wizard's own checks cannot go through (uv can): "
+            f"The proxy {proxy.shown} (from {proxy.variable}) is a SOCKS proxy, which ar-wizard's own checks "
+            "cannot go through (uv can): "
             "set HTTPS_PROXY to the HTTP proxy your network offers, or check with --no-validate."
         )
     try:
