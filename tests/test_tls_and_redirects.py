@@ -56,7 +56,7 @@ def test_an_http_index_that_redirects_to_https_is_said_to_have_moved_never_rejec
 
     assert result.returncode == 1
     assert f"redirects to {tls_index.simple_url}: the index has moved there (to https)" in result.stderr
-    assert f"--url {tls_index.simple_url}" in result.stderr
+    assert f"Give {tls_index.simple_url} as the index URL (--url)" in result.stderr
     assert "not accepted" not in result.stderr and "sign-in" not in result.stderr
     assert home.files() == before
 

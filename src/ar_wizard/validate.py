@@ -448,8 +448,8 @@ def _moved_message(url: str, location: str) -> str:
     target = location if location.endswith("/") else location + "/"
     how = "to https" if urlsplit(url).scheme == "http" and urlsplit(location).scheme == "https" else "to another port"
     return (
-        f"{url} redirects to {target}: the index has moved there ({how}). Use that URL instead (--url {target}, "
-        "or the URL field), then check again; the credentials were not sent to the old address."
+        f"{url} redirects to {target}: the index has moved there ({how}). Give {target} as the index URL (--url) "
+        "and check again; the credentials were not sent to the old address."
     )
 
 

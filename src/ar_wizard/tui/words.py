@@ -27,6 +27,7 @@ _CHOICES = {
     "--key-file": "the key file field",
     "--no-validate": "Skip the live check",
     "--url": "the index URL field",
+    "--publish-url": "the Upload URL field",
     # The core's remedy for a refused secret; while setting up, the secret is still on the Credentials screen.
     "store it with `ar-wizard rotate`": "paste it in the secret field (Back to Credentials)",
     "store a new one with `ar-wizard rotate`": "paste a new one in the secret field (Back to Credentials)",
