@@ -23,7 +23,7 @@ def test_without_a_terminal_the_wizard_points_at_setup_and_exits_2(home):
     ("args", "words"),
     [
         (["setup", "--url", "https://h.example/simple/"], "--index"),
-        (["setup", "--index", "acme", "--url", "https://h.example/simple/", "--targets", "uv,poetry", "--yes"], "poetry"),
+        (["setup", "--index", "acme", "--url", "https://h.example/simple/", "--targets", "uv,conda", "--yes"], "conda"),
         (["setup", "--index", "acme", "--url", "https://h.example/simple/", "--username", "me",
           "--token-env", "NOPE_NOT_SET", "--yes"], "NOPE_NOT_SET"),
         (["setup", "--index", "a b", "--url", "https://h.example/simple/", "--username", "me",

@@ -28,7 +28,7 @@ CHECK_IDS = {
     "config-readable", "keyring-username", "keyring-on-path", "env-var-name", "index-name-collision",
     "simple-path", "credentials-in-url", "credentials-in-lock", "pip-only-index", "user-scope",
     "pip-conf-shadowed", "token-expiry", "credentials-accepted", "index-found", "uv-version", "pip-version",
-    "publish-url", "private-ca",
+    "publish-url", "private-ca", "source-credentials", "source-password-inline", "source-hides-pypi",
 }
 KEYRING_CHECKS = {"keyring-on-path", "keyring-outside-venv", "plugin-importable", "tool-bin-on-path",
                   "backend-not-forced", "plugin-answers-host"}
