@@ -860,8 +860,8 @@ def _pip_cert(index: FoundIndex, bundle: str, project_dir: Path) -> Plan:
 
 @_check
 def credentials_accepted(ctx: _Context) -> list[Check]:
-    """The live check: each index answers with the credential uv would send."""
-    indexes = [i for i in ctx.uv_indexes if i.plain_url.startswith(("http://", "https://"))]
+    """The live check: each index answers with the credential uv (or Poetry, or PDM, for their sources) would send."""
+    indexes = [i for i in ctx.uv_indexes + _tool_sources(ctx) if i.plain_url.startswith(("http://", "https://"))]
     if ctx.offline:
         return [Check("credentials-accepted", "skipped", "Not checked: --offline.")]
     if not indexes:
@@ -905,7 +905,8 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
     provider = providers.get(index.provider)
     verdict = check_index(index.plain_url, username, secret, explain=lambda status: provider.explain_status(
         status, url=index.plain_url, username=username, publish=bool(index.publish_url)))
-    if verdict.ok and verdict.unasked and index.authenticate != "always" and not index.pip_only:
+    # Poetry and PDM send a configured credential with the first request; only uv waits to be asked.
+    if verdict.ok and verdict.unasked and index.tool == "uv" and index.authenticate != "always" and not index.pip_only:
         # The probe sent the credential unasked; uv waits for a 401 this server never sends.
         return Check("credentials-accepted", "fail",
                      f"{index.name!r} accepts the credential from {where}, but the server never asks for it (no 401), "
@@ -935,18 +936,6 @@ def _live(ctx: _Context, index: FoundIndex) -> Check:
                  fixer=fixer)
 
 
-# -- rendering -----------------------------------------------------------------------
-
-_MARKS = {"ok": "✓", "info": "i", "skipped": "-", "warn": "!", "fail": "✗"}
-
-
-def render(report: Report, *, verbose: bool = False) -> str:
-    """The report for a terminal: findings first, with their fixes; passing checks when ``verbose``."""
-    from .model import mask
-
-    lines = []
-    for check in sorted(report.checks, key=lambda c: VERDICTS.index(c.verdict)):
-        if check.verdict in ("ok", "skipped") and not verbose:
 # -- Poetry and PDM sources ------------------------------------------------------------
 
 
@@ -1089,6 +1078,18 @@ def source_hides_pypi(ctx: _Context) -> list[Check]:
     return out or [Check("source-hides-pypi", "ok", "No Poetry source turns PyPI off.")]
 
 
+# -- rendering -----------------------------------------------------------------------
+
+_MARKS = {"ok": "✓", "info": "i", "skipped": "-", "warn": "!", "fail": "✗"}
+
+
+def render(report: Report, *, verbose: bool = False) -> str:
+    """The report for a terminal: findings first, with their fixes; passing checks when ``verbose``."""
+    from .model import mask
+
+    lines = []
+    for check in sorted(report.checks, key=lambda c: VERDICTS.index(c.verdict)):
+        if check.verdict in ("ok", "skipped") and not verbose:
             continue
         lines.append(f"{_MARKS[check.verdict]} {check.verdict:<4} {check.id}: {check.message}")
         if check.fix and check.verdict != "ok":
