@@ -349,3 +349,22 @@ def test_hatch_publish_uploads_to_the_repo_setup_names(request, store, private_i
 
     assert published.returncode == 0, published.stdout + published.stderr
     assert wheel_filename("demo", version) in private_index.packages()
+
+
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "file"), ("pdm", "env")])
+def test_doctor_asks_the_index_with_the_credential_the_tool_sends_and_sees_it_refused(
+    tool_home, tool, store, private_index, account
+):
+    project_for(tool_home, tool)
+    user, old = account
+    assert setup(tool_home, private_index, user, old, tool=tool, store=store).returncode == 0
+    healthy = tool_home.wizard("doctor", "--json")
+    assert [c["verdict"] for c in json.loads(healthy.stdout)["checks"] if c["id"] == "credentials-accepted"] == ["ok"]
+
+    private_index.set_password(user, "pw-" + secrets.token_urlsafe(12))  # the old secret is revoked
+    report = tool_home.wizard("doctor", "--json")
+
+    (live,) = [c for c in json.loads(report.stdout)["checks"] if c["id"] == "credentials-accepted"]
+    assert report.returncode == 1 and live["verdict"] == "fail" and live["subject"] == "acme"
+    assert ("auth.toml" if tool == "poetry" else ".env") in live["message"]
+    assert old not in report.stdout
