@@ -131,7 +131,7 @@ def test_undo_refuses_to_overwrite_a_file_edited_after_the_change(files):
     a, _, _ = files
     transaction.run_transaction([change(a, b"a = 2\n")], [], label="t")
     a.write_bytes(b"a = 3  # edited by hand\n")
-    with pytest.raises(UserError, match="changed after backup"):
+    with pytest.raises(UserError, match="was edited on line 1 since backup"):
         transaction.undo()
     assert a.read_bytes() == b"a = 3  # edited by hand\n"
 

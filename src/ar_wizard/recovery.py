@@ -24,7 +24,7 @@ from pathlib import Path
 from . import backups, journal, paths
 from .credentials import process
 from .errors import UserError
-from .fileio import TEMP_SUFFIX, read, remove_stray_temps, write_atomically
+from .fileio import TEMP_SUFFIX, read, real_name, remove_stray_temps, write_atomically
 from .model import sha256
 from .paths import shown
 from .stores import put_secret, store_module
@@ -44,6 +44,7 @@ def recover() -> str | None:
 
 def recover_locked(state: Path) -> str | None:
     temps = remove_stray_temps(journal.journal_file(state))
+    _sweep_state_temps(state)
     try:
         entry = journal.read_entry(state)
     except journal.Damaged as why:
@@ -91,6 +92,18 @@ def recover_locked(state: Path) -> str | None:
         done.append(f"left {_join(edited)} as edited since then (the copies from before are in {backup.dir})")
     what = "; ".join(done) if done else "nothing had been written yet"
     return f"An earlier ar-wizard {backup.manifest['label']!r} was interrupted and has been rolled back: {what}."
+
+
+def _sweep_state_temps(state: Path) -> None:
+    """The temp files a kill left beside the state dir's own records (index names, expiry): none is the user's."""
+    try:
+        names = os.listdir(state)
+    except OSError:
+        return
+    for name in names:
+        real = real_name(name)
+        if name.endswith(TEMP_SUFFIX) and real != name and real != "journal":
+            remove_stray_temps(state / real)
 
 
 def _child(pid: int | None) -> journal.Child | None:
