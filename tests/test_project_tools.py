@@ -88,9 +88,26 @@ def test_a_poetry_plan_keeps_the_secret_out_of_pyproject_and_in_a_private_auth_t
 
     by_path = {c.path: c for c in plan.changes}
     pyproject = by_path[project / "pyproject.toml"]
+    assert pyproject.after is not None
     assert b"s3cret-plan-9f" not in pyproject.after and b"[[tool.poetry.source]]" in pyproject.after
     auth = by_path[tmp_path / ".config" / "pypoetry" / "auth.toml"]
+    assert auth.after is not None
     assert auth.holds_secret and b"s3cret-plan-9f" in auth.after
-    assert b'[repositories.acme]\nurl = "https://pypi.acme.example/"' in by_path[
-        tmp_path / ".config" / "pypoetry" / "config.toml"].after
+    config = by_path[tmp_path / ".config" / "pypoetry" / "config.toml"].after
+    assert config is not None
+    assert b'[repositories.acme]\nurl = "https://pypi.acme.example/"' in config
     assert "poetry publish --build -r acme" in plan.next_steps
+
+
+def test_a_keyring_plugin_sign_in_installs_the_plugin_where_poetry_and_pdm_load_it(tmp_path):
+    from ar_wizard import project_plans, shells
+    from ar_wizard.model import Draft
+    from ar_wizard.plan import resolve
+
+    draft = Draft(provider="gcp", fields={"location": "europe-west1", "project": "acme-prod", "repository": "py"},
+                  index_name="gar", auth="keyring", targets=("poetry", "pdm"), project_dir=tmp_path)
+
+    steps = "\n".join(project_plans.next_steps(draft, resolve(draft), shells.detect()))
+
+    assert "poetry self add keyrings.google-artifactregistry-auth" in steps
+    assert "pdm self add keyrings.google-artifactregistry-auth" in steps

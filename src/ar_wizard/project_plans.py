@@ -178,7 +178,19 @@ def next_steps(draft: Draft, r: Resolved, shell: shells.Shell) -> list[str]:
             steps.append(f"pdm publish -r {name}")
     if "hatch" in draft.targets:
         steps.append(f"hatch publish -r {name}")
+    plugin = _plugin(draft)
+    for tool in ("poetry", "pdm"):
+        if plugin and tool in draft.targets:
+            steps.append(shells.with_note(shell, f"{tool} self add {plugin}", f"the keyring plugin, where {tool} loads it"))
     return steps
+
+
+def _plugin(draft: Draft) -> str:
+    """The registry's keyring plugin package, when the draft signs in through it ("" otherwise)."""
+    from . import providers
+
+    plugin = providers.get(draft.provider).keyring_plugin
+    return plugin[0] if plugin and draft.auth == "keyring" else ""
 
 
 def notes(draft: Draft) -> list[str]:
@@ -192,11 +204,7 @@ def notes(draft: Draft) -> list[str]:
         if draft.stores_secret and draft.store == "keyring":
             out.append("Poetry reads the keyring through its own environment and refuses a plain-text backend: "
                        "`poetry config keyring.enabled` must be true.")
-    if draft.auth == "keyring" and ("poetry" in draft.targets or "pdm" in draft.targets):
-        from . import providers
-
-        plugin = providers.get(draft.provider).keyring_plugin
-        if plugin:
-            out.append(f"Poetry and PDM load keyring plugins from their own environment: run "
-                       f"`poetry self add {plugin[0]}` / `pdm self add {plugin[0]}`.")
+    if _plugin(draft) and ("poetry" in draft.targets or "pdm" in draft.targets):
+        out.append("Poetry and PDM load keyring plugins from their own environment, not keyring's: the next "
+                   "steps install it there.")
     return out
