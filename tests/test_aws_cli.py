@@ -70,6 +70,7 @@ def test_mint_token_gives_the_token_the_callers_arn_and_an_approximate_twelve_ho
     assert minted.identity == ARN
     assert minted.source == "aws codeartifact get-authorization-token"
     assert minted.expiry_approximate is True
+    assert minted.expires_at is not None
     assert abs(minted.expires_at - (datetime.now(timezone.utc) + timedelta(hours=12))) < timedelta(minutes=1)
     (call,) = [json.loads(line) for line in fake_aws[1].read_text().splitlines()]
     assert call == ["codeartifact", "get-authorization-token", "--domain", "acme", "--domain-owner", ACCOUNT,
@@ -79,6 +80,7 @@ def test_mint_token_gives_the_token_the_callers_arn_and_an_approximate_twelve_ho
 def test_a_duration_is_passed_on_and_sets_the_expiry(fake_aws):
     minted = mint_token("acme", ACCOUNT, "eu-west-1", duration_seconds=3600)
 
+    assert minted.expires_at is not None
     assert abs(minted.expires_at - (datetime.now(timezone.utc) + timedelta(hours=1))) < timedelta(minutes=1)
     assert json.loads(fake_aws[1].read_text())[-2:] == ["--duration-seconds", "3600"]
 

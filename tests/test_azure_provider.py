@@ -77,6 +77,7 @@ def test_a_pasted_url_of_either_host_gives_the_fields(pasted, fields):
 
 def test_a_legacy_url_is_rebuilt_on_dev_azure_com():
     fields = azure.parse("https://acme.pkgs.visualstudio.com/platform/_packaging/py/pypi/simple/")
+    assert fields is not None
     assert azure.urls(fields).simple == "https://pkgs.dev.azure.com/acme/platform/_packaging/py/pypi/simple/"
 
 

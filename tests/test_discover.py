@@ -49,6 +49,7 @@ def test_a_password_in_a_url_is_taken_out_of_it_and_masked_everywhere(home):
 
     index = discover(home.project).find("corp")
 
+    assert index is not None and index.embedded is not None
     assert index.url == "https://me@corp.example/simple/" and index.username == "me"
     assert index.embedded.reveal() == "s3cret-pass"
     assert mask("it was s3cret-pass") == "it was ****"

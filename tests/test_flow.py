@@ -2,9 +2,9 @@ from ar_wizard.flow import Step, next_step, position, previous_step, steps_for
 from ar_wizard.model import Draft
 
 
-def walk(draft):
-    step, seen = Step.START, [Step.START]
-    while (step := next_step(draft, step)) is not None:
+def walk(draft: Draft) -> list[Step]:
+    seen = [Step.START]
+    while (step := next_step(draft, seen[-1])) is not None:
         seen.append(step)
     return seen
 
@@ -30,7 +30,8 @@ def test_skipping_validation_removes_the_validate_step():
 def test_back_retraces_next():
     draft = Draft()
     for step in steps_for(draft)[1:-2]:
-        assert next_step(draft, previous_step(draft, step)) == step
+        back = previous_step(draft, step)
+        assert back is not None and next_step(draft, back) == step
 
 
 def test_there_is_no_way_back_from_start_apply_or_done():

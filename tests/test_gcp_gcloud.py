@@ -28,6 +28,7 @@ def test_gcloud_gives_the_token_its_account_and_an_approximate_hour(gcloud_on_pa
     assert minted.secret.reveal() == "ya29.from-gcloud"
     assert minted.identity == "dev@acme.example"
     assert minted.expiry_approximate is True
+    assert minted.expires_at is not None
     assert abs(minted.expires_at - (datetime.now(timezone.utc) + timedelta(hours=1))) < timedelta(minutes=1)
     assert minted.source == "gcloud auth print-access-token"
 

@@ -64,6 +64,7 @@ def test_a_pasted_url_of_either_host_with_or_without_simple_gives_the_fields(pas
 
 def test_the_old_pypi_host_is_rebuilt_as_the_python_host():
     fields = gcp.parse("https://europe-pypi.pkg.dev/acme-prod/py/simple/")
+    assert fields is not None
     assert gcp.urls(fields).simple == "https://europe-python.pkg.dev/acme-prod/py/simple/"
 
 

@@ -40,12 +40,14 @@ def setup_argv(store: str) -> list[str]:
 
 
 def tool(home, name: str) -> str:
-    return shutil.which(name, path=home.env["PATH"])
+    found = shutil.which(name, path=home.env["PATH"])
+    assert found is not None, f"{name} is not on the home's PATH"
+    return found
 
 
 def secrets(home, store: str) -> dict[str, str | None]:
     """The value each service holds for USER in the store (None: no entry)."""
-    out = {}
+    out: dict[str, str | None] = {}
     for service in (URL,):
         if store == "uv":
             argv = [tool(home, "uv"), "auth", "token", service, "--username", USER]
@@ -166,6 +168,7 @@ def test_a_kill_while_a_slow_store_writes_the_secret_is_rolled_back(store, when,
     proc = subprocess.Popen(setup_argv(store), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=home.project, start_new_session=True,
                             env=home.env | {"SLOW_STORE": when, "SLOW_MARK": str(mark)})
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     proc.stdin.write(NEW.encode() + b"\n")
     proc.stdin.close()
     deadline = time.monotonic() + 60
@@ -306,6 +309,7 @@ def test_a_kill_of_the_wizard_alone_during_a_slow_store_command_ends_with_the_ol
     proc = subprocess.Popen(setup_argv(store), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=home.project,
                             env=home.env | {"SLOW_MARK": str(mark), "SLOW_RELEASE": str(release)})
+    assert proc.stdin is not None
     proc.stdin.write(NEW.encode() + b"\n")
     proc.stdin.close()
     deadline = time.monotonic() + 60

@@ -10,13 +10,22 @@ which is what the known folders hold unless the user redirected one without the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import pytest
 from platformdirs import macos, unix, windows
+from platformdirs.api import PlatformDirsABC
 
-from ar_wizard.paths import Platform
+from ar_wizard.paths import OS, Platform
 
-TOOLS = {
+
+class PlatformdirsArgs(TypedDict, total=False):
+    appname: str
+    appauthor: Literal[False]
+    roaming: bool
+
+
+TOOLS: dict[str, tuple[str, PlatformdirsArgs, str]] = {
     # method, platformdirs arguments the tool passes, the file under the directory
     "poetry": ("poetry_config_toml", dict(appname="pypoetry", appauthor=False, roaming=True), "config.toml"),
     "poetry-auth": ("poetry_auth_toml", dict(appname="pypoetry", appauthor=False, roaming=True), "auth.toml"),
@@ -25,7 +34,7 @@ TOOLS = {
 }
 
 
-def profile(os_name: str, tmp_path: Path, **extra: str) -> Platform:
+def profile(os_name: OS, tmp_path: Path, **extra: str) -> Platform:
     if os_name == "windows":
         home = tmp_path / "Users" / "alice"
         env = {"USERPROFILE": str(home), "APPDATA": str(home / "AppData" / "Roaming"),
@@ -34,10 +43,10 @@ def profile(os_name: str, tmp_path: Path, **extra: str) -> Platform:
         env = {"HOME": str(tmp_path / "Users" / "alice")}
     else:
         env = {"HOME": str(tmp_path / "home" / "alice")}
-    return Platform(os_name, env | extra)  # type: ignore[arg-type]
+    return Platform(os_name, env | extra)
 
 
-def platformdirs_answer(platform: Platform, kwargs: dict, monkeypatch) -> Path:
+def platformdirs_answer(platform: Platform, kwargs: PlatformdirsArgs, monkeypatch) -> Path:
     """What the tool's own platformdirs call returns under this platform's environment."""
     for key in ("HOME", "XDG_CONFIG_HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE"):
         monkeypatch.delenv(key, raising=False)
@@ -46,7 +55,7 @@ def platformdirs_answer(platform: Platform, kwargs: dict, monkeypatch) -> Path:
     if platform.os == "windows":
         folders = {"CSIDL_APPDATA": platform.env["APPDATA"], "CSIDL_LOCAL_APPDATA": platform.env["LOCALAPPDATA"]}
         monkeypatch.setattr(windows, "get_win_folder", folders.__getitem__)
-        cls = windows.Windows
+        cls: type[PlatformDirsABC] = windows.Windows
     else:
         cls = macos.MacOS if platform.os == "macos" else unix.Unix
     return Path(cls(**kwargs).user_config_dir)

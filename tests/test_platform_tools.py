@@ -65,18 +65,25 @@ LINUX_DESKTOP = "keyring.backends.SecretService.Keyring (priority: 5)\nkeyring.b
                 "keyring.backends.chainer.ChainerBackend (priority: 10)\n"
 
 
+def chosen(listing: str, forced: str | None = None) -> keyring_backend.Backend:
+    """The backend keyring writes to, for a listing that names one."""
+    backend = keyring_backend.chosen(listing, forced)
+    assert backend is not None, listing
+    return backend
+
+
 @pytest.mark.parametrize(("listing", "title"), [
     (WINDOWS_LISTING, "Windows Credential Manager"),
     (MACOS_LISTING, "the macOS Keychain"),
     (LINUX_DESKTOP, "the Secret Service (GNOME Keyring or KWallet)"),  # the chainer writes to its first
 ])
 def test_the_backend_keyring_writes_to_is_named_as_the_user_knows_it(listing, title):
-    assert keyring_backend.chosen(listing).title == title
+    assert chosen(listing).title == title
 
 
 def test_python_keyring_backend_decides_over_priorities():
-    chosen = keyring_backend.chosen(MACOS_LISTING, forced="keyrings.alt.file.PlaintextKeyring")
-    assert chosen.title == "a plain-text file (keyrings.alt)"
+    backend = chosen(MACOS_LISTING, forced="keyrings.alt.file.PlaintextKeyring")
+    assert backend.title == "a plain-text file (keyrings.alt)"
 
 
 def test_the_real_keyring_cli_is_read_for_its_backend(keyring_bin, monkeypatch):
@@ -89,16 +96,16 @@ def test_the_real_keyring_cli_is_read_for_its_backend(keyring_bin, monkeypatch):
 
 
 def test_a_secret_longer_than_windows_credential_manager_holds_is_refused_with_stores_that_can():
-    manager = keyring_backend.chosen(WINDOWS_LISTING)
+    manager = chosen(WINDOWS_LISTING)
     why = keyring_backend.refusal(manager, 3100)  # a service-account key as _json_key_base64
     assert why and "1,280" in why and "uv's credential store" in why
     assert keyring_backend.refusal(manager, 1200) is None
-    assert keyring_backend.refusal(keyring_backend.chosen(MACOS_LISTING), 3100) is None
+    assert keyring_backend.refusal(chosen(MACOS_LISTING), 3100) is None
 
 
 def test_a_keyring_with_no_usable_backend_is_refused():
     listing = "keyring.backends.fail.Keyring (priority: 0)\nkeyring.backends.chainer.ChainerBackend (priority: -1)\n"
-    why = keyring_backend.refusal(keyring_backend.chosen(listing), 10)
+    why = keyring_backend.refusal(chosen(listing), 10)
     assert why and "no usable backend" in why
 
 

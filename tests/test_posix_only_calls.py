@@ -52,6 +52,7 @@ def _unguarded() -> list[str]:
             name = _posix_only(node)
             if not name or isinstance(node, ast.Constant) and isinstance(parents.get(node), ast.Expr):
                 continue  # (a docstring that names a path is no call)
+            assert isinstance(node, (ast.expr, ast.stmt))  # the names, imports and strings it matches have a line
             enclosing = []
             up = parents.get(node)
             while up is not None:

@@ -11,7 +11,9 @@ README = Path(__file__).parent.parent / "README.md"
 
 def documented() -> dict:
     section = README.read_text().split("## When it fails: `ar-wizard doctor`", 1)[1]
-    return json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    block = re.search(r"```json\n(.*?)```", section, re.S)
+    assert block is not None, "README's doctor section has no json block"
+    return json.loads(block.group(1))
 
 
 def test_the_readme_shows_the_keys_doctor_json_really_prints(home):

@@ -42,7 +42,9 @@ TARGETS = {"uv": ("uv",), "keyring": ("uv",), "env": ("uv",), "netrc": ("uv",), 
 def read_back(home, store: str) -> bytes | None:
     """The secret as the store's readers get it, or None when there is none."""
     if store in ("uv", "keyring"):
-        argv = [which("uv"), "auth", "token", URL, "--username", USER] if store == "uv" else [which("keyring"), "get", URL, USER]
+        tool = which("uv" if store == "uv" else "keyring")
+        assert tool is not None, f"the {store} store's CLI is not on PATH"
+        argv = [tool, "auth", "token", URL, "--username", USER] if store == "uv" else [tool, "get", URL, USER]
         out = subprocess.run(argv, capture_output=True, env=home.env)
         return out.stdout[:-1] if out.returncode == 0 and out.stdout.endswith(b"\n") else None
     if store == "env":

@@ -68,7 +68,7 @@ def cmd_problems(line: str) -> list[str]:
 
 def draft(store: str = "env", targets: tuple[str, ...] = ("uv", "pip", "twine"), name: str = "acme") -> Draft:
     return Draft(fields={"url": URL}, index_name=name, username="alice", secret=Secret("s3cret"), store=store,
-                 targets=list(targets), publish=True, project_dir=Path("/nonexistent"))
+                 targets=targets, publish=True, project_dir=Path("/nonexistent"))
 
 
 def every_printed_command(shell: shells.Shell) -> list[str]:
@@ -87,11 +87,11 @@ def every_printed_command(shell: shells.Shell) -> list[str]:
 
 def _summary_in(shell: shells.Shell, write: SecretWrite) -> str:
     original = shells.detect
-    shells.detect = lambda platform=None: shell  # type: ignore[assignment]
+    shells.detect = lambda platform=None: shell
     try:
         return write.summary
     finally:
-        shells.detect = original  # type: ignore[assignment]
+        shells.detect = original
 
 
 # --- which shell ---------------------------------------------------------------------------------

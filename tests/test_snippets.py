@@ -108,6 +108,11 @@ def split_run(arguments: str) -> tuple[list[dict[str, str]], str]:
     return mounts, arguments
 
 
+def expanded(value: str, known: dict[str, str]) -> str:
+    """``value`` with each ``$NAME`` replaced as a Dockerfile ENV line does (unknown: empty)."""
+    return re.sub(r"\$(\w+)", lambda m: known.get(m[1], ""), value)
+
+
 def env_assignments(arguments: str) -> dict[str, str]:
     return dict(word.split("=", 1) for word in shlex.split(arguments))
 
@@ -296,7 +301,7 @@ def test_the_aws_mint_in_gitlab_ci_is_its_own_statement_so_a_failure_stops_the_j
 def test_the_gcp_keyring_dockerfile_mounts_the_credentials_file_for_the_plugin(tmp_path):
     text = snippet(make_draft("gcp", "keyring", project_dir=tmp_path), "dockerfile").text
     parsed = instructions(text)
-    env = {}
+    env: dict[str, str] = {}
     for word, arguments in parsed:
         if word == "ENV":
             env |= env_assignments(arguments)
@@ -358,7 +363,7 @@ def run_dockerfile_steps(dockerfile: str, *, home, secret: str, secrets_dir: Pat
     for word, arguments in instructions(dockerfile):
         if word == "ENV":
             for key, value in env_assignments(arguments).items():
-                env[key] = re.sub(r"\$(\w+)", lambda m, known=dict(env): known.get(m[1], ""), value)
+                env[key] = expanded(value, dict(env))
         elif word == "RUN":
             mounts, shell = split_run(arguments)
             for mount in mounts:
@@ -617,3 +622,21 @@ def test_each_linter_reports_the_mistakes_these_snippets_avoid(linters, tmp_path
     gitlab = tmp_path / "old.gitlab-ci.yml"
     gitlab.write_text("install:\n  scripts:\n    - uv sync\n")
     assert lint(linters["check-jsonschema"], "--builtin-schema", "vendor.gitlab-ci", gitlab).returncode != 0
+
+
+def test_emit_alone_needs_no_username_and_the_snippets_read_it_from_the_ci(home, linters, tmp_path):
+    """`setup --index acme --emit KIND` writes nothing and reads no secret; nor does it need the username."""
+    setup = ("setup", "--index", "acme", "--url", "https://pypi.acme.example/simple/")
+    dockerfile = home.wizard(*setup, "--emit", "dockerfile")
+    bots = home.wizard(*setup, "--emit", "dependabot", "--emit", "github-actions")
+
+    assert dockerfile.returncode == 0, dockerfile.stderr
+    assert "ARG UV_INDEX_ACME_USERNAME\n" in dockerfile.stdout
+    assert "--build-arg UV_INDEX_ACME_USERNAME=USERNAME" in dockerfile.stdout
+    assert bots.returncode == 0, bots.stderr
+    assert "username: ${{secrets.UV_INDEX_ACME_USERNAME}}" in bots.stdout
+    assert "(here: )" not in bots.stderr and "secrets UV_INDEX_ACME_USERNAME (the username)" in bots.stderr
+    written = tmp_path / "Dockerfile"
+    written.write_text(dockerfile.stdout)
+    result = lint(linters["hadolint"], "--no-color", "--failure-threshold", "style", written)
+    assert result.returncode == 0, result.stdout

@@ -18,7 +18,7 @@ from ar_wizard.targets.env_file import ensure_ignored, quote, read_vars, set_var
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PATH = ".env"
 
-storable = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="'\n\r\0"), max_size=20)
+storable = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="'\n\r\0"), max_size=20)
 TRICKY = [
     "$HOME",
     "${HOME}",

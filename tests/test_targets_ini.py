@@ -95,7 +95,7 @@ def test_appending_a_word_adds_it_to_the_value_and_changes_nothing_else(text, wo
 def test_a_comment_line_inside_a_multi_line_value_does_not_end_it():
     text = "[global]\nextra-index-url =\n    https://a/\n# https://old/\n    https://b/\ntimeout = 5\n"
     layout = ini.IniFile(text)
-    option = layout.section("global").option("extra-index-url")
+    option = option_in(layout, "global", "extra-index-url")
     assert [t.text for t in layout.tokens(option)] == ["https://a/", "https://b/"]
     assert layout.value(option) == _parser(text).get("global", "extra-index-url")
 
@@ -104,7 +104,15 @@ def test_an_indented_line_after_an_option_continues_it_even_if_it_looks_like_a_s
     text = "[global]\ntimeout = 5\n  [install]\n"
     layout = ini.IniFile(text)
     assert [s.name for s in layout.sections] == ["global"]
-    assert layout.value(layout.section("global").option("timeout")) == "5\n[install]"
+    assert layout.value(option_in(layout, "global", "timeout")) == "5\n[install]"
+
+
+def option_in(layout: ini.IniFile, section: str, name: str) -> ini.Option:
+    found = layout.section(section)
+    assert found is not None, f"no [{section}]"
+    option = found.option(name)
+    assert option is not None, f"no {name} in [{section}]"
+    return option
 
 
 @pytest.mark.parametrize(

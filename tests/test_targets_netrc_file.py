@@ -67,14 +67,17 @@ def test_setting_a_machine_changes_only_its_values_and_python_reads_them(data, h
 
     before = python_reads(text, tmp_path_factory.mktemp("n")) if text.strip() else None
     after = python_reads(new, tmp_path_factory.mktemp("n"))
-    login_, account, password_ = after.authenticators(host)
+    found = after.authenticators(host)
+    assert found is not None, f"Python's netrc finds no machine {host}"
+    login_, account, password_ = found
     assert (login_, password_) == (login, password)
     assert lookup(new, host) == (login, password)
     if before is not None:
         assert {h: v for h, v in after.hosts.items() if h != host} == {h: v for h, v in before.hosts.items() if h != host}
         assert after.macros == before.macros
         if host in hosts:
-            assert account == before.authenticators(host)[1]
+            was = before.authenticators(host)
+            assert was is not None and account == was[1]
     assert set_machine(new, path=PATH, host=host, login=login, password=password) == new
 
 

@@ -62,13 +62,14 @@ def pypirc(draw):
 def kept_lines(text: str, name: str) -> list[str]:
     """The lines an edit of ``name`` must keep: all but [name]'s and the index-servers option."""
     layout = ini.IniFile(text)
-    skip = set()
+    skip: set[int] = set()
     section = layout.section(name)
     if section is not None:
         skip.update(range(section.line, section.last + 1))
     distutils = layout.section("distutils")
-    if distutils is not None and distutils.option("index-servers") is not None:
-        skip.add(distutils.option("index-servers").line)
+    index_servers = distutils.option("index-servers") if distutils is not None else None
+    if index_servers is not None:
+        skip.add(index_servers.line)
     return [line.rstrip("\n") for i, line in enumerate(layout.lines) if i not in skip]
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from typing import TypedDict
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ImportError:  # Python 3.10
+else:  # Python 3.10
     import tomli as tomllib
 
 from ar_wizard.errors import UserError
@@ -59,8 +61,15 @@ def inserted_lines(old_text: str, new_text: str) -> list[str]:
     return sorted(line for line in added.elements() if line.strip())
 
 
-PYPROJECT = dict(path="pyproject.toml", in_pyproject=True)
-UV_TOML = dict(path="uv.toml", in_pyproject=False)
+class Target(TypedDict):
+    """The file an edit is in, as set_index, read_indexes and keyring_provider take it."""
+
+    path: str
+    in_pyproject: bool
+
+
+PYPROJECT: Target = {"path": "pyproject.toml", "in_pyproject": True}
+UV_TOML: Target = {"path": "uv.toml", "in_pyproject": False}
 
 
 # -- real-world-looking files ----------------------------------------------------
@@ -479,7 +488,7 @@ def test_the_scanner_finds_every_key_and_value_span_tomllib_reads(doc):
     text = tomlkit.dumps(doc)
     parsed = tomllib.loads(text)
     counters: dict = {}
-    reached = set()
+    reached: set[str] = set()
     for section in _scan(text):
         if section.array:  # a new element; nested arrays of tables start again inside it
             counters[section.path] = counters.get(section.path, -1) + 1

@@ -386,6 +386,7 @@ def test_a_reader_that_closes_the_pipe_ends_the_listing_quietly(home):
         setup_env(home, f"index{n}")
     proc = subprocess.Popen([str(VENV_BIN / "ar-wizard"), "undo", "--list"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=home.env, cwd=home.project)
+    assert proc.stdout is not None
     proc.stdout.close()  # as `| head -0` does, before anything is written
     _, err = proc.communicate(timeout=60)
     assert err == b"" and proc.returncode == 0

@@ -42,8 +42,8 @@ def py310_env(tmp_path_factory) -> Path:
     if interpreter is None:
         pytest.skip("no Python 3.10 on this machine (uv python find 3.10 found none)")
     venv = tmp_path_factory.mktemp("py310") / "venv"
-    subprocess.run([shutil.which("uv"), "venv", "-q", "--python", interpreter, venv], check=True)
-    subprocess.run([shutil.which("uv"), "pip", "install", "-q", "--python", venv / "bin" / "python", ROOT],
+    subprocess.run([shutil.which("uv") or "uv", "venv", "-q", "--python", interpreter, venv], check=True)
+    subprocess.run([shutil.which("uv") or "uv", "pip", "install", "-q", "--python", venv / "bin" / "python", ROOT],
                    check=True, capture_output=True)
     return venv / "bin" / "python"
 
