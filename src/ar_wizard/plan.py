@@ -42,11 +42,12 @@ class Resolved:
 
 
 def resolve(draft: Draft, *, need_secret: bool = True) -> Resolved:
-    """``need_secret=False`` is for what only names the secret (CI snippets), never holds it."""
+    """``need_secret=False`` is for what only names the secret (CI snippets), never holds it: there an
+    unknown username is "" too, and the snippet takes it from the CI's variables like the secret."""
     provider = providers.get(draft.provider)
     urls = provider.urls(draft.fields)
     username = draft.username or provider.default_username(draft.auth) or ""
-    if not username:
+    if not username and need_secret:
         raise UserError("No username given: pass --username (the one the registry gave with the token).",
                         in_wizard="No username given: type it in Username on the Auth screen.")
     check_username(username)

@@ -30,8 +30,21 @@ _SHORT_LIVED = {
 }
 
 
-def _username(ix: IndexFacts) -> str:
-    return "_json_key_base64" if ix.provider == "gcp" else ix.username
+def _username(ix: IndexFacts, secret: str) -> str:
+    """``secret``: how the bot spells a secret's value, for a username not known here (it reads that too)."""
+    if ix.provider == "gcp":
+        return "_json_key_base64"
+    return ix.username or secret.format(ix.user_var)
+
+
+def _secrets_note(bot: str, ix: IndexFacts, secret: str) -> str:
+    if ix.username or ix.provider == "gcp":
+        return f"Add the {bot} secret {ix.password_var} (the token or password for {_username(ix, secret)})."
+    return f"Add the {bot} secrets {ix.user_var} (the username) and {ix.password_var} (the token or password)."
+
+
+_DEPENDABOT_SECRET = "${{{{secrets.{}}}}}"
+_RENOVATE_SECRET = "{{{{ secrets.{} }}}}"
 
 
 def _ecosystem(targets_uv: bool) -> str:
@@ -48,7 +61,7 @@ def build_dependabot(ix: IndexFacts, *, uses_uv: bool = True) -> Snippet:
         f"  {yaml_scalar(name)}:",
         "    type: python-index",
         f"    url: {yaml_scalar(ix.simple_url)}",
-        f"    username: {yaml_scalar(_username(ix))}",
+        f"    username: {yaml_scalar(_username(ix, _DEPENDABOT_SECRET))}",
         f"    password: {yaml_scalar('${{secrets.' + ix.password_var + '}}')}",
         "updates:",
         f"  - package-ecosystem: {_ecosystem(uses_uv)}",
@@ -58,7 +71,7 @@ def build_dependabot(ix: IndexFacts, *, uses_uv: bool = True) -> Snippet:
         "    schedule:",
         "      interval: weekly",
     )
-    notes = [f"Add the Dependabot secret {ix.password_var} (the token or password for {_username(ix)})."]
+    notes = [_secrets_note("Dependabot", ix, _DEPENDABOT_SECRET)]
     if ix.provider in _SHORT_LIVED:
         notes.append(_SHORT_LIVED[ix.provider])
     return Snippet("dependabot", ".github/dependabot.yml", "yaml", text, tuple(notes))
@@ -72,7 +85,7 @@ def build_renovate(ix: IndexFacts) -> Snippet:
             {
                 "matchHost": f"{parts.scheme}://{parts.netloc}",
                 "hostType": "pypi",
-                "username": _username(ix),
+                "username": _username(ix, _RENOVATE_SECRET),
                 "password": "{{ secrets." + ix.password_var + " }}",
             }
         ],
@@ -83,7 +96,7 @@ def build_renovate(ix: IndexFacts) -> Snippet:
             }
         ],
     }
-    notes = [f"Add the Renovate secret {ix.password_var} (the token or password for {_username(ix)})."]
+    notes = [_secrets_note("Renovate", ix, _RENOVATE_SECRET)]
     if ix.provider in _SHORT_LIVED:
         notes.append(_SHORT_LIVED[ix.provider].replace("gh secret set --app dependabot", "your Renovate secret store"))
     return Snippet("renovate", "renovate.json", "json", json.dumps(config, indent=2) + "\n", tuple(notes))

@@ -43,10 +43,13 @@ def build(ix: IndexFacts) -> Snippet:
         secret_id = ix.password_var.lower()
         mount = f"{SECRETS_DIR}/{secret_id}"
         with_secret = f'{ix.password_var}="$(cat {mount})"'
-        env = [(ix.user_var, ix.username)]
+        # No username known (only the snippet was asked for): it comes in as a build argument, which
+        # is fine for a username (never for the secret).
+        env = [(ix.user_var, ix.username)] if ix.username else []
+        username_arg = "" if ix.username else f" --build-arg {ix.user_var}=USERNAME"
         build = [
             f"#   {_password_source(ix)}",
-            f"#   docker build --secret id={secret_id},env={ix.password_var} -f {filename} .",
+            f"#   docker build --secret id={secret_id},env={ix.password_var}{username_arg} -f {filename} .",
         ]
     if not ix.in_project:
         env.append(("UV_INDEX", ix.uv_index))
@@ -68,6 +71,7 @@ def build(ix: IndexFacts) -> Snippet:
         "WORKDIR /app",
         setup,
         "# Not secrets, so they may live in the image.",
+        [] if ix.username or ix.provider != "generic" else _username_arg(ix),
         [_env_line(k, v, ix) for k, v in env],
         f"COPY {copy_config} ./",
         f"# Packages built from source during this step (sdists) inherit {inherited}:",
@@ -101,6 +105,12 @@ def _password_source(ix: IndexFacts) -> str:
     if ix.store == "env":
         return "set -a; . ./.env; set +a   # the token ar-wizard put in .env"
     return f"read -rs {var} && export {var}   # paste the token; it is not echoed"
+
+
+def _username_arg(ix: IndexFacts) -> list[str]:
+    """The username as a build argument, for a Dockerfile made without one (`--build-arg` gives it)."""
+    return ["# hadolint's DL3064 takes USERNAME for a secret; a username is not one.", "# hadolint ignore=DL3064",
+            f"ARG {ix.user_var}"]
 
 
 def _env_line(name: str, value: str, ix: IndexFacts) -> list[str]:

@@ -90,7 +90,7 @@ def build(ix: IndexFacts) -> Snippet:
         cred_env = [(ix.user_var, user), (ix.password_var, password)]
         publish_env = [("UV_PUBLISH_USERNAME", user), ("UV_PUBLISH_PASSWORD", password)]
         notes.append(
-            f"Add the repository secrets {ix.user_var} (here: {ix.username}) and {ix.password_var} "
+            f"Add the repository secrets {ix.user_var}{f' (here: {ix.username})' if ix.username else ''} and {ix.password_var} "
             "(Settings → Secrets and variables → Actions); a token made for CI is better than your own."
         )
 

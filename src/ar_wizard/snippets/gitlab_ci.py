@@ -71,7 +71,7 @@ def build(ix: IndexFacts) -> Snippet:
         )
     else:
         notes.append(
-            f"Add the CI/CD variables {ix.user_var} (here: {ix.username}) and {ix.password_var} "
+            f"Add the CI/CD variables {ix.user_var}{f' (here: {ix.username})' if ix.username else ''} and {ix.password_var} "
             "(Settings → CI/CD → Variables), Masked so no job log shows the token. Leave Protected off unless "
             "every branch and tag that runs these jobs is protected: GitLab withholds a protected variable from "
             "pipelines on unprotected branches and from merge request pipelines, where the install would fail."

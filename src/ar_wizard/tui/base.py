@@ -171,7 +171,11 @@ class StepScreen(WizardScreen):
         from .fields import Field
 
         field = next((a for a in (widget.ancestors if widget is not None else ()) if isinstance(a, Field)), None)
-        if field is not None:
+        # Said already beside the choice (a store's check): bring that into view instead of saying it twice.
+        said = next((r for r in self.query(".reason.error") if r.display and problem in str(r.render())), None)
+        if said is not None and field is None:
+            self.call_after_refresh(said.scroll_visible, animate=False)  # after the focus below has scrolled
+        elif field is not None:
             field.say(problem)
         else:
             note = Static(f"✗ {escape(problem)}", classes="why-not error")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.markup import escape
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
@@ -61,6 +62,12 @@ class Choice(RadioButton):
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - ToggleButton's name
         return "●" if self.value else " "
 
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # A toggle is one line tall; where the stylesheet lets a label wrap, it is as tall as its lines.
+        if self.styles.text_wrap != "wrap":
+            return 1
+        return max(1, self.render().get_height(self.styles, width))  # type: ignore[arg-type]  # the styles are its rules, as Static passes them
 
 class Choices(RadioSet):
     """A set of choices where the highlight is the choice: the arrows pick, and Enter picks and goes on.

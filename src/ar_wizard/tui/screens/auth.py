@@ -11,7 +11,7 @@ from ... import providers
 from ...flow import Step
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Choice, Field, example
+from ..fields import Choice, Choices, Field, example
 
 AUTH_TEXT = {
     "token": ("A token or password I have", "typed once, kept in the store you choose next"),
@@ -37,7 +37,7 @@ class AuthScreen(StepScreen):
                 "already: only your own credentials are needed, and the config file stays as it is.",
                 id="joining",
             )
-        with RadioSet(id="auth"):
+        with Choices(id="auth"):
             for method in self.provider.auth_methods:
                 title, why = AUTH_TEXT[method]
                 yield Choice(f"{title} — {why}", id=method)

@@ -14,7 +14,7 @@ from ...flow import Step
 from ...model import Secret
 from ..background import Finished, report
 from ..base import StepScreen
-from ..fields import Choice, CoreCheck, Field, SecretInput
+from ..fields import Choice, Choices, CoreCheck, Field, SecretInput
 from ..words import in_wizard
 
 MINT_SOURCES = {
@@ -64,7 +64,7 @@ class CredentialsScreen(StepScreen):
             yield Static("Mint a short-lived token (≈1 h) from", classes="section")
             from ...userpath import which
 
-            with RadioSet(id="mint-source"):
+            with Choices(id="mint-source"):
                 for source, text in MINT_SOURCES.items():
                     if source == "gcloud" and not which("gcloud"):
                         continue  # offer only what this machine can do

@@ -11,7 +11,7 @@ from ... import paths, providers
 from ...flow import Step
 from ...naming import check_index_name, env_var_stem, suggested_index_name
 from ..base import StepScreen
-from ..fields import Choice, CoreCheck, Field, example
+from ..fields import Choice, Choices, CoreCheck, Field, example
 
 
 class RegistryScreen(StepScreen):
@@ -50,7 +50,7 @@ class RegistryScreen(StepScreen):
             help="What uv calls it: `uv add --index NAME`, and the UV_INDEX_NAME_* variables.",
         )
         yield Static("Which configuration should get it?", classes="section")
-        with RadioSet(id="scope"):
+        with Choices(id="scope"):
             yield Choice("This project: pyproject.toml (or its uv.toml)", id="project")
             yield Choice(f"Every project of mine: {paths.shown(paths.user_uv_toml())}, also seen by uvx and uv tool",
                          id="user")
