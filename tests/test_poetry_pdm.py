@@ -368,3 +368,23 @@ def test_doctor_asks_the_index_with_the_credential_the_tool_sends_and_sees_it_re
     assert report.returncode == 1 and live["verdict"] == "fail" and live["subject"] == "acme"
     assert ("auth.toml" if tool == "poetry" else ".env") in live["message"]
     assert old not in report.stdout
+
+
+def test_rotation_also_renews_the_password_hatch_publishes_with(tool_home, private_index, account):
+    project_for(tool_home, "poetry")
+    user, old = account
+    result = setup(tool_home, private_index, user, old, "--targets", "poetry,hatch", tool="poetry", store="file")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = "pw-" + secrets.token_urlsafe(12)
+    private_index.set_password(user, new)
+
+    rotated = tool_home.wizard("rotate", "--index", "acme", "--password-stdin", "--yes", input=new + "\n")
+
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    version = f"0.3.{secrets.randbelow(10**6)}"
+    wheel = tool_home.project / wheel_filename("demo", version)
+    wheel.write_bytes(build_wheel("demo", version))
+    published = tool_home.run(VENV_BIN / "hatch", "publish", "-r", "acme", "--no-prompt", wheel,
+                              env={"HATCH_DATA_DIR": str(tool_home.root / "hatch-data")})
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert resolves_afresh(tool_home, "poetry", (tool_home.project / "pyproject.toml").read_bytes())

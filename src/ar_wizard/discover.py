@@ -379,6 +379,19 @@ def _project_tool_credentials(index: FoundIndex, project_dir: Path, username: st
     return found
 
 
+def hatch_credential(name: str) -> Credential | None:
+    """The password ``hatch publish -r NAME`` sends from Hatch's config (``auth`` in ``publish.index.repos.NAME``)."""
+    from . import project_tools
+
+    path, table = paths.hatch_config_toml(), project_tools.hatch_repo_table(name)
+    repo = _toml_table(path, table)
+    auth = repo.get("auth")
+    if not isinstance(auth, str) or not auth:
+        return None
+    return Credential("file", f"{paths.shown(path)} ({'.'.join(table)})", str(repo.get("user", "")), Secret(auth),
+                      ".".join(table), path, table + ("auth",))
+
+
 def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -> list[Credential]:
     """Every place a secret for ``index`` lives, in the order uv consults them.
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from . import expiry, paths, providers, shells
 from .changes import edit_file
-from .discover import Credential, FoundIndex, credentials_for, discover, username_for
+from .discover import Credential, FoundIndex, credentials_for, discover, hatch_credential, username_for
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
 from .naming import index_env_var
@@ -52,6 +52,9 @@ def find(name: str, project_dir: Path) -> Existing:
     for other in same_name[1:]:  # the same index named for Poetry or PDM too: its secret changes with it
         seen = {(c.store, c.service, c.path) for c in credentials}
         credentials += [c for c in credentials_for(other, project_dir) if (c.store, c.service, c.path) not in seen]
+    hatch = hatch_credential(index.name)  # hatch publish -r NAME keeps its own copy (setup --targets …,hatch)
+    if hatch is not None:
+        credentials.append(hatch)
     if not username and credentials:
         username = credentials[0].username  # found beside the secret (netrc, uv's store)
     return Existing(index, username, tuple(credentials))
