@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ...errors import UserError
 from ...flow import Step
+from ...model import fresh_draft
 from ...paths import shown
 from ...urls import is_public_index
 from ..background import Finished, report
@@ -188,8 +189,6 @@ class StartScreen(StepScreen):
 
     def save(self) -> None:
         if self.draft.mode != "setup":  # back from a rotation: start the setup afresh
-            from ...model import fresh_draft
-
             self.wizard.draft = fresh_draft(self.draft.project_dir, self.draft.api_endpoint)
 
     # -- rotate: pick an index, find where its secret lives, then the rotation path --
