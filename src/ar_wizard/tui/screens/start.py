@@ -120,7 +120,8 @@ class StartScreen(StepScreen):
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
-                status = self._status_of(index) if index.tool == "uv" and not index.pip_only else ""
+                joinable = index.tool in ("uv", "poetry", "pdm") and not index.pip_only
+                status = self._status_of(index) if joinable else ""
                 lines.append(
                     f"  • {escape(index.name)}  {escape(index.url)}  [dim]({index.tool}: {escape(shown(index.source))})[/]"
                     f"{status}"
