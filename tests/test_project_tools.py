@@ -111,3 +111,19 @@ def test_a_keyring_plugin_sign_in_installs_the_plugin_where_poetry_and_pdm_load_
 
     assert "poetry self add keyrings.google-artifactregistry-auth" in steps
     assert "pdm self add keyrings.google-artifactregistry-auth" in steps
+
+
+def test_publishing_a_poetry_project_in_non_package_mode_is_said_to_fail(tmp_path, monkeypatch):
+    from ar_wizard.model import Draft, Secret
+    from ar_wizard.plan import build_plan
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '0'\n\n[tool.poetry]\npackage-mode = false\n")
+    draft = Draft(fields={"url": "https://pypi.acme.example/simple/"}, index_name="acme", username="bob",
+                  secret=Secret("s3cret-plan-9f"), store="file", targets=("poetry",), project_dir=tmp_path,
+                  publish=True, validate=False)
+
+    assert any("Poetry refuses to publish" in note for note in build_plan(draft).notes)
+    draft.publish = False
+    assert not any("Poetry refuses to publish" in note for note in build_plan(draft).notes)

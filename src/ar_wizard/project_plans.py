@@ -185,6 +185,18 @@ def next_steps(draft: Draft, r: Resolved, shell: shells.Shell) -> list[str]:
     return steps
 
 
+def _poetry_package_mode(draft: Draft) -> bool:
+    """Poetry's ``package-mode`` (default true): ``poetry publish`` refuses a project that turns it off."""
+    from .targets import toml_tables
+
+    path = draft.project_dir / "pyproject.toml"
+    try:
+        settings = toml_tables.read_table(path.read_text(encoding="utf-8-sig"), path=path, table=("tool", "poetry"))
+    except (OSError, UserError):
+        return True  # the plan reads the file again and says what is wrong with it
+    return settings.get("package-mode", True) is not False
+
+
 def _plugin(draft: Draft) -> str:
     """The registry's keyring plugin package, when the draft signs in through it ("" otherwise)."""
     from . import providers
@@ -204,6 +216,9 @@ def notes(draft: Draft) -> list[str]:
         if draft.stores_secret and draft.store == "keyring":
             out.append("Poetry reads the keyring through its own environment and refuses a plain-text backend: "
                        "`poetry config keyring.enabled` must be true.")
+        if draft.publish and not _poetry_package_mode(draft):
+            out.append("pyproject.toml sets package-mode = false under [tool.poetry], and Poetry refuses to publish "
+                       "such a project: `poetry publish -r NAME` works once it is a package.")
     if _plugin(draft) and ("poetry" in draft.targets or "pdm" in draft.targets):
         out.append("Poetry and PDM load keyring plugins from their own environment, not keyring's: the next "
                    "steps install it there.")
