@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import UserError
+from .errors import ApplyFailed, UserError
 
 if TYPE_CHECKING:
     import argparse
@@ -767,8 +767,6 @@ def _purge(args) -> int:
         else:
             print(f"deleted  {b.id}  {b.label}" + ("  (held old secrets)" if b.holds_secrets else ""))
     if left:
-        from .errors import ApplyFailed
-
         raise ApplyFailed(f"{len(left)} of {len(doomed)} backup set(s) could not be deleted whole and still hold "
                           "what is listed above: fix their permissions and run `ar-wizard undo --purge` again.")
     return EXIT_OK

@@ -102,7 +102,7 @@ def _sweep_state_temps(state: Path) -> None:
         return
     for name in names:
         real = real_name(name)
-        if name.endswith(TEMP_SUFFIX) and real != name and real != "journal":
+        if real is not None and name.endswith(TEMP_SUFFIX) and real not in (name, "journal"):
             remove_stray_temps(state / real)
 
 

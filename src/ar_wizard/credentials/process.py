@@ -62,6 +62,7 @@ def watching(watcher: Callable[[int | None], None]) -> Iterator[None]:
 
 
 def run(argv: list[str], *, stdin: str | None = None, timeout: float = 60) -> Result:
+    watcher = getattr(_local, "watcher", None)
     try:
         proc = subprocess.Popen(
             argv,
@@ -70,11 +71,10 @@ def run(argv: list[str], *, stdin: str | None = None, timeout: float = 60) -> Re
             stderr=subprocess.PIPE,
             text=True,
             env=userpath.child_env(),
-            **_tied_to_us(),
+            **_tied_to_us(die_with_us=watcher is not None),
         )
     except OSError as err:
         raise UserError(f"Could not run {argv[0]}: {err.strerror}.") from None
-    watcher = getattr(_local, "watcher", None)
     try:
         if watcher is not None:
             watcher(proc.pid)
@@ -96,12 +96,17 @@ def run(argv: list[str], *, stdin: str | None = None, timeout: float = 60) -> Re
     return Result(proc.returncode, out, errors)
 
 
-def _tied_to_us() -> dict:
-    """Popen arguments that give the child its own process group and, on Linux, a parent-death signal."""
+def _tied_to_us(*, die_with_us: bool) -> dict:
+    """Popen arguments that give the child its own process group and, for a transaction's child on Linux,
+    a parent-death signal.
+
+    Only a transaction's children get the signal: it needs a function run between fork and exec, which
+    makes Python fork instead of vfork (about 8 ms more per child, measured by benchmarks/child_spawn.py),
+    and only they can write something recovery has to put back."""
     if os.name == "nt":
         return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     group: dict = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
-    prctl = _prctl()
+    prctl = _prctl() if die_with_us else None
     if prctl is None:
         return group
     parent = os.getpid()
