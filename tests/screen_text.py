@@ -69,10 +69,10 @@ def leftover_markup(text: str) -> list[str]:
 
 
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
+_LISTED = re.compile(r"\bwhich ([\w ,]+?) (?:all|both)\b")
 _CHECKS = {
-    # "which uv all read", "which uv, pip all read": a list whose "and" (or second item) was lost
-    "a dangling list": re.compile(r"\bwhich [\w ]+?, [\w ]+? all\b|\bwhich \w+ (?:all|both)\b"),
-    "an empty cause": re.compile(r":\s*[.:;)]|\(\s*\)|:\s*$|\w:\s+(?:Type|Give|Check|Run|Choose|Try)\b"),
+    # "…: .", "()", "operation: Type the names": the cause between them came out empty
+    "an empty cause": re.compile(r":\s*[.;)]|\(\s*\)|\w:\s+(?:Type|Give|Check|Run|Choose|Try)\b"),
     "a sentence inside brackets": re.compile(r"[.:]\)"),
     "a credential from no credential": re.compile(r"\bfrom no credential\b"),
     "a doubled full stop": re.compile(r"(?<!\.)\.\.(?!\.)"),
@@ -87,6 +87,8 @@ def sentence_problems(text: str) -> list[str]:
                 if m.group(1).lower() not in _ALLOWED_DOUBLES]
     prose = _outside_code(text)
     problems += [f"{what}: {m.group(0)!r}" for what, pattern in _CHECKS.items() for m in pattern.finditer(prose)]
+    # "which uv all read", "which uv, pip all read": a list that lost its second item or its "and"
+    problems += [f"a dangling list: {m.group(0)!r}" for m in _LISTED.finditer(prose) if " and " not in m.group(1)]
     return problems
 
 

@@ -862,6 +862,9 @@ def _pip_cert(index: FoundIndex, bundle: str, project_dir: Path) -> Plan:
 def credentials_accepted(ctx: _Context) -> list[Check]:
     """The live check: each index answers with the credential uv (or Poetry, or PDM, for their sources) would send."""
     indexes = [i for i in ctx.uv_indexes + _tool_sources(ctx) if i.plain_url.startswith(("http://", "https://"))]
+    # The same index in the project and in the user's config (after the user-scope fix) is one index
+    # to its tool, which uses the first definition of a name: one live check, one line.
+    indexes = [i for n, i in enumerate(indexes) if (i.tool, i.name) not in {(j.tool, j.name) for j in indexes[:n]}]
     if ctx.offline:
         return [Check("credentials-accepted", "skipped", "Not checked: --offline.")]
     if not indexes:
