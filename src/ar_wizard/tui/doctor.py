@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
 
 from ..apply import ApplyResult
@@ -52,6 +53,17 @@ class DoctorScreen(WizardScreen):
     ]
 
     HEADING = "Why an existing setup fails"
+
+    #: the spinner while checks run or a fix is planned or written, and the previewed fix under its
+    #: finding: app.tcss shows them by the classes these set
+    busy: reactive[bool] = reactive(False, init=False)
+    fix_shown: reactive[bool] = reactive(False, init=False)
+
+    def watch_busy(self, busy: bool) -> None:
+        self.set_class(busy, "-busy")
+
+    def watch_fix_shown(self, shown: bool) -> None:
+        self.set_class(shown, "-fix-shown")
     HELP = ("Each check looks at the real files, tools and index. A fix is shown as a diff before anything is "
             "written, and backed up for `ar-wizard undo`.")
 
@@ -86,7 +98,7 @@ class DoctorScreen(WizardScreen):
         self.app.pop_screen()
 
     def action_rerun(self) -> None:
-        self.query_one("#spinner").display = True
+        self.busy = True
         self.run_checks()
 
     @work(thread=True, exclusive=True, group="doctor")
@@ -97,7 +109,7 @@ class DoctorScreen(WizardScreen):
         report(self, lambda: diagnose(project_dir), outcome=ReportReady)
 
     def _failed(self, message: Finished) -> bool:
-        self.query_one("#spinner").display = False
+        self.busy = False
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
         return bool(message.error)
@@ -153,7 +165,7 @@ class DoctorScreen(WizardScreen):
         check = self._checks[int((event.button.id or "").removeprefix("fix-"))]
         # The diff opens right under the finding it fixes, not at the end of the report.
         self.query_one("#checks").move_child(self.query_one("#fix"), after=event.button)
-        self.query_one("#spinner").display = True
+        self.busy = True
         self.build_fix(check)
 
     @work(thread=True, exclusive=True, group="fix")
@@ -163,7 +175,7 @@ class DoctorScreen(WizardScreen):
     def _show_fix(self, plan) -> None:
         self._plan = plan
         preview = self.query_one("#fix-preview", Static)
-        self.query_one("#fix").display = plan is not None
+        self.fix_shown = plan is not None
         if plan is None:
             return
         from rich.console import Group, RenderableType
@@ -181,7 +193,7 @@ class DoctorScreen(WizardScreen):
     @on(Button.Pressed, "#apply-fix")
     def apply_fix(self) -> None:
         if self._plan is not None:
-            self.query_one("#spinner").display = True
+            self.busy = True
             self.run_fix(self._plan)
 
     @work(thread=True, exclusive=True, group="fix")

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.markup import escape
 from textual.message import Message
+from textual.reactive import reactive
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
@@ -62,12 +63,12 @@ class Choice(RadioButton):
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - ToggleButton's name
         return "●" if self.value else " "
 
-
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # A toggle is one line tall; where the stylesheet lets a label wrap, it is as tall as its lines.
         if self.styles.text_wrap != "wrap":
             return 1
         return max(1, self.render().get_height(self.styles, width))  # type: ignore[arg-type]  # the styles are its rules, as Static passes them
+
 
 class Choices(RadioSet):
     """A set of choices where the highlight is the choice: the arrows pick, and Enter picks and goes on.
@@ -111,6 +112,12 @@ class Field(Vertical):
 
     DEFAULT_CLASSES = "field"
 
+    #: the reason (an error or a warning) is shown beside the input: app.tcss shows it by the class
+    explaining: reactive[bool] = reactive(False, init=False)
+
+    def watch_explaining(self, explaining: bool) -> None:
+        self.set_class(explaining, "-explaining")
+
     def __init__(self, label: str, input: Input, *, help: str = "", id: str | None = None):
         super().__init__(id=id)
         self._label = label
@@ -122,9 +129,7 @@ class Field(Vertical):
         yield self.input
         if self._help:
             yield Static(self._help, classes="field-help", markup=False)
-        reason = Static("", classes="reason")
-        reason.display = False
-        yield reason
+        yield Static("", classes="reason")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show(event.validation_result)
@@ -140,14 +145,14 @@ class Field(Vertical):
             reason.set_classes("reason warning")
         else:
             reason.update("")
-        reason.display = bool(result is not None and not result.is_valid or warnings)
+        self.explaining = bool(result is not None and not result.is_valid or warnings)
 
     def say(self, problem: str) -> None:
         """Why Next cannot go on, beside this field (the next keystroke re-checks it)."""
         reason = self.query_one(".reason", Static)
         reason.update("✗ " + escape(problem))
         reason.set_classes("reason error")
-        reason.display = True
+        self.explaining = True
 
     @property
     def valid(self) -> bool:

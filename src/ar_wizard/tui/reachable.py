@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -47,6 +48,17 @@ class Reachable(Vertical):
             self.repositories = repositories
             self.note = note
 
+    #: the filter and the list once there is something to pick, and the status line while it says
+    #: something: app.tcss shows them by the classes these set
+    listed: reactive[bool] = reactive(False, init=False)
+    quiet: reactive[bool] = reactive(False, init=False)
+
+    def watch_listed(self, listed: bool) -> None:
+        self.set_class(listed, "-listed")
+
+    def watch_quiet(self, quiet: bool) -> None:
+        self.set_class(quiet, "-quiet")
+
     def __init__(self, provider: str, *, api_endpoint: str = "", key_file: str = "", region: str = "",
                  organization: str = "", pat: Secret | None = None) -> None:
         super().__init__(id="reachable", classes="field")
@@ -78,8 +90,6 @@ class Reachable(Vertical):
         return Secret(value) if value else None
 
     def on_mount(self) -> None:
-        self.query_one("#reachable-filter").display = False
-        self.query_one("#reachable-options").display = False
         if self._pat is not None:
             self.query_one("#reachable-pat", Input).value = self._pat.reveal()
         self._ask()
@@ -177,9 +187,8 @@ class Reachable(Vertical):
         self._all = event.repositories
         status = self.query_one("#reachable-status", Static)
         status.update(Content(event.note))
-        status.display = bool(event.note)
-        self.query_one("#reachable-filter").display = bool(self._all)
-        self.query_one("#reachable-options").display = bool(self._all)
+        self.quiet = not event.note
+        self.listed = bool(self._all)
         self._fill("")
 
     @on(Input.Changed, "#reachable-filter")

@@ -6,11 +6,14 @@ to the Preview (planned again from the files as they are), Retry tries once more
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
 
 from ...flow import Step
@@ -18,11 +21,26 @@ from ...paths import shown
 from ..background import Finished, report
 from ..base import StepScreen
 
+if TYPE_CHECKING:
+    from ...apply import ApplyResult  # noqa: F401 - Applied's type, named as a string: the core loads when it runs
+
+
+class Applied(Finished["ApplyResult"]):
+    """The transaction has finished: everything is written, or (an error) everything is put back."""
+
 
 class ApplyScreen(StepScreen):
     STEP = Step.APPLY
     HEADING = "Writing"
     HELP = "Each file is written atomically; if anything fails, everything is put back."
+
+    #: writing (spinner), written (what was written) or failed (why, Back to Preview and Retry);
+    #: app.tcss shows and hides the parts by the class it sets
+    phase: reactive[str] = reactive("", init=False)
+
+    def watch_phase(self, phase: str) -> None:
+        for name in ("writing", "written", "failed"):
+            self.set_class(phase == name, f"-{name}")
 
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
@@ -36,9 +54,7 @@ class ApplyScreen(StepScreen):
 
     def action_retry(self) -> None:
         self.wizard.rolled_back = False
-        self.query_one("#spinner").display = True
-        self.query_one("#outcome").display = False
-        self.query_one("#apply-buttons").display = False
+        self.phase = "writing"
         self.refresh_nav()
         self.run_apply()
 
@@ -49,13 +65,11 @@ class ApplyScreen(StepScreen):
         label = f"{self.draft.mode} {self.draft.index_name} (wizard)"
         plan = self.wizard.plan
         assert plan is not None  # Preview made it; Apply follows no other step
-        report(self, lambda: apply(plan, label=label), abandon=False)
+        report(self, lambda: apply(plan, label=label), abandon=False, outcome=Applied)
 
-    @on(Finished)
-    def show(self, message: Finished) -> None:
-        self.query_one("#spinner").display = False
+    @on(Applied)
+    def show(self, message: Applied) -> None:
         outcome = self.query_one("#outcome", Static)
-        outcome.display = True
         if message.error:
             self.wizard.rolled_back = True
             outcome.update(
@@ -63,7 +77,7 @@ class ApplyScreen(StepScreen):
                 "your answers (go back further to choose another store); Retry tries again."
             )
             outcome.set_classes("verdict failed")
-            self.query_one("#apply-buttons").display = True
+            self.phase = "failed"
             self.query_one("#back-button").focus()
         else:
             result = self.wizard.result = message.result()
@@ -74,6 +88,7 @@ class ApplyScreen(StepScreen):
                 lines.append(f"\nBackup {result.backup_id}: `ar-wizard undo {result.backup_id}` puts it all back.")
             outcome.update(Content("\n".join(lines) or "Nothing needed to change."))
             outcome.set_classes("verdict passed")
+            self.phase = "written"
         self.refresh_nav()
 
     def next_shown(self) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ... import providers
@@ -12,6 +15,13 @@ from ...flow import Step
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, Choices, Field, example
+
+if TYPE_CHECKING:
+    from ...credentials.keyring_setup import Finding  # noqa: F401 - KeyringChecked's type, named as a string: the core loads when it runs
+
+
+class KeyringChecked(Finished["list[Finding]"]):
+    """What keyring and its plugin say on this machine (after installing them, when asked)."""
 
 AUTH_TEXT = {
     "token": ("A token or password I have", "typed once, kept in the store you choose next"),
@@ -27,6 +37,17 @@ class AuthScreen(StepScreen):
     STEP = Step.AUTH
     HEADING = "How do you sign in to the index?"
     HELP = "Choose how uv gets a credential; the username is the one the registry gave you."
+
+    #: the keyring panel (what keyring and its plugin say) while the keyring is the method, and
+    #: its Install button while they are missing; app.tcss shows them by the classes these set
+    keyring_chosen: reactive[bool] = reactive(False, init=False)
+    install_offered: reactive[bool] = reactive(False, init=False)
+
+    def watch_keyring_chosen(self, chosen: bool) -> None:
+        self.set_class(chosen, "-keyring-chosen")
+
+    def watch_install_offered(self, offered: bool) -> None:
+        self.set_class(offered, "-install-offered")
 
     def body(self) -> ComposeResult:
         self.provider = providers.get(self.draft.provider)
@@ -103,8 +124,8 @@ class AuthScreen(StepScreen):
     def _show_keyring_panel(self, shown: bool) -> None:
         if not self.provider.keyring_plugin:
             return
-        self.query_one("#keyring-findings").display = shown
-        self.query_one("#install-keyring").display = False
+        self.keyring_chosen = shown
+        self.install_offered = False
         if shown:
             self.query_one("#keyring-findings", Static).update("Checking keyring and its plugin…")
             self.check_keyring()
@@ -126,10 +147,10 @@ class AuthScreen(StepScreen):
                 url = ""
             return keyring_setup.check(package, backend, url)
 
-        report(self, checked)
+        report(self, checked, outcome=KeyringChecked)
 
-    @on(Finished)
-    def show_findings(self, message: Finished) -> None:
+    @on(KeyringChecked)
+    def show_findings(self, message: KeyringChecked) -> None:
         from textual.markup import escape
 
         panel = self.query_one("#keyring-findings", Static)
@@ -144,14 +165,14 @@ class AuthScreen(StepScreen):
             if not finding.ok and finding.fix:
                 lines.append(f"   fix: {escape(finding.fix)}")
         panel.update("\n".join(lines))
-        self.query_one("#install-keyring").display = any(
+        self.install_offered = any(
             not f.ok and f.fix and f.fix.startswith("uv tool install") for f in findings
         )
 
     @on(Button.Pressed, "#install-keyring")
     def install_keyring(self) -> None:
         self.query_one("#keyring-findings", Static).update("Installing keyring and the plugin with uv…")
-        self.query_one("#install-keyring").display = False
+        self.install_offered = False
         self.check_keyring(install=True)
 
     def on_input_changed(self) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, Input, RadioSet, Static
 
 from ... import providers
@@ -17,11 +19,18 @@ from ..base import StepScreen
 from ..fields import Choice, Choices, CoreCheck, Field, SecretInput
 from ..words import in_wizard
 
+if TYPE_CHECKING:
+    from ...credentials.google import MintedToken  # noqa: F401 - Minted's type, named as a string: the core loads when it runs
+
 MINT_SOURCES = {
     "adc": "Application Default Credentials (gcloud auth application-default login)",
     "gcloud": "gcloud auth print-access-token (your gcloud login)",
     "key-file": "a service-account key file",
 }
+
+
+class Minted(Finished["MintedToken"]):
+    """A fresh token from the chosen source, or why none could be minted."""
 
 
 class CredentialsScreen(StepScreen):
@@ -34,6 +43,12 @@ class CredentialsScreen(StepScreen):
             return f"A new secret for {self.draft.index_name}"
         return f"Your credential for {self.draft.index_name}" if self.draft.mode == "join" else "The credential"
     HELP = "It is masked here, checked against the index next, and never shown again."
+
+    #: minting from ADC or gcloud, where the key file is not the source: app.tcss hides its field
+    key_unused: reactive[bool] = reactive(False, init=False)
+
+    def watch_key_unused(self, unused: bool) -> None:
+        self.set_class(unused, "-key-unused")
 
     def body(self) -> ComposeResult:
         from ...mint import can_mint as provider_mints
@@ -108,14 +123,14 @@ class CredentialsScreen(StepScreen):
         # so the Mint button and what it says stay on a small screen.
         if self.query("#mint-source") and self.query("#key-file-field"):
             pressed = self.query_one("#mint-source", RadioSet).pressed_button
-            self.query_one("#key-file-field").display = pressed is not None and pressed.id == "mint-key-file"
+            self.key_unused = pressed is None or pressed.id != "mint-key-file"
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "mint-source":
             self._show_key_field()
 
     def _key_path(self) -> str:
-        if self.query("#key-file-field") and not self.query_one("#key-file-field").display:
+        if self.key_unused:
             return ""  # minting from ADC or gcloud: a key typed before is not the source
         return self.query_one("#key-file", Input).value.strip() if self.query("#key-file") else ""
 
@@ -169,7 +184,6 @@ class CredentialsScreen(StepScreen):
         source = (pressed.id or "").removeprefix("mint-") if pressed is not None else "auto"
         key = Path(self._key_path()).expanduser() if self._key_path() else None
         self.query_one("#minted", Static).update("Minting…")
-        self.query_one("#minted").display = True
         self.run_mint(source, key)
 
     @work(thread=True, exclusive=True, group="mint")
@@ -177,10 +191,10 @@ class CredentialsScreen(StepScreen):
         from ...mint import mint_token
 
         provider, fields = self.draft.provider, dict(self.draft.fields)
-        report(self, lambda: mint_token(provider, source=source, key_file=key, fields=fields))
+        report(self, lambda: mint_token(provider, source=source, key_file=key, fields=fields), outcome=Minted)
 
-    @on(Finished)
-    def minted(self, message: Finished) -> None:
+    @on(Minted)
+    def minted(self, message: Minted) -> None:
         from ...mint import describe
 
         box = self.query_one("#minted", Static)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, Input, RadioSet, Static
 
 from ...errors import UserError
@@ -18,7 +21,14 @@ from ..base import StepScreen
 from ..fields import Choice, Field
 from ..words import in_wizard
 
+if TYPE_CHECKING:
+    from ...validate import Verdict  # noqa: F401 - Proved's type, named as a string: the core loads when it runs
+
 SNIPPET_TITLES = {"github-actions": "GitHub Actions", "dockerfile": "Dockerfile", "gitlab-ci": "GitLab CI"}
+
+
+class Proved(Finished["Verdict"]):
+    """What the real uv said when it resolved the package from the index."""
 
 
 class DoneScreen(StepScreen):
@@ -30,6 +40,21 @@ class DoneScreen(StepScreen):
         Binding("ctrl+n", "next", "Finish", id="next", tooltip="Leave the wizard"),
         Binding("ctrl+r", "check", "Check now", id="check", tooltip="Resolve a package with uv"),
     ]
+
+    #: what app.tcss shows by the classes these set: the proof with uv only where uv now knows the
+    #: index, its verdict once a check is asked for, and the snippet's buttons unless it was refused
+    uv_configured: reactive[bool] = reactive(True, init=False)
+    proof_asked: reactive[bool] = reactive(False, init=False)
+    snippet_refused: reactive[bool] = reactive(False, init=False)
+
+    def watch_uv_configured(self, configured: bool) -> None:
+        self.set_class(not configured, "-without-uv")
+
+    def watch_proof_asked(self, asked: bool) -> None:
+        self.set_class(asked, "-proof-asked")
+
+    def watch_snippet_refused(self, refused: bool) -> None:
+        self.set_class(refused, "-snippet-refused")
 
     def body(self) -> ComposeResult:
         yield Static("", id="summary")
@@ -62,14 +87,12 @@ class DoneScreen(StepScreen):
             self.show_intro("What was written and what to run next come first." if summary.complete else
                             "Written, but not everything is ready yet: what is missing and what to do come first.")
             # A proof with uv means something only where uv now knows the index.
-            self._uv_configured = summary.uv_configured
-            for part in self.query(".uv-proof"):
-                part.display = summary.uv_configured
+            self.uv_configured = summary.uv_configured
             self.refresh_bindings()
         verdict = self.wizard.verdict
         if verdict is not None and verdict.projects:
             self.query_one("#package", Input).value = verdict.projects[0]
-        self.query_one("#proof").display = False
+        self.proof_asked = False
         self.show_snippet("github-actions")
         # Opens at the top: the outcome and the next steps are what this screen is for.
         self.call_after_refresh(self.query_one("#body").scroll_home, animate=False)
@@ -91,7 +114,7 @@ class DoneScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check":  # Check now only where uv now knows the index
-            return self._uv_configured
+            return self.uv_configured
         return super().check_action(action, parameters)
 
     def action_check(self) -> None:
@@ -100,7 +123,7 @@ class DoneScreen(StepScreen):
             self.notify("Name a package on the index to try.", severity="warning")
             return
         proof = self.query_one("#proof", Static)
-        proof.display = True
+        self.proof_asked = True
         proof.update(Content(f"Running uv pip compile for {package}…"))
         proof.set_classes("verdict")
         proof.scroll_visible(animate=False)
@@ -110,10 +133,10 @@ class DoneScreen(StepScreen):
     def prove(self, package: str) -> None:
         from ...validate import prove_with_uv
 
-        report(self, lambda: prove_with_uv(self.draft, package))
+        report(self, lambda: prove_with_uv(self.draft, package), outcome=Proved)
 
-    @on(Finished)
-    def show(self, message: Finished) -> None:
+    @on(Proved)
+    def show(self, message: Proved) -> None:
         proof = self.query_one("#proof", Static)
         verdict = message.value
         ok = verdict is not None and verdict.ok
@@ -133,7 +156,6 @@ class DoneScreen(StepScreen):
     # -- CI and container snippets ------------------------------------------------
 
     _snippet = None
-    _uv_configured = True
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
@@ -150,9 +172,9 @@ class DoneScreen(StepScreen):
         except UserError as err:
             self._snippet = None
             self.query_one("#snippet", Static).update(f"✗ {escape(err.for_wizard())}")
-            self.query_one("#snippet-buttons").display = False
+            self.snippet_refused = True
             return
-        self.query_one("#snippet-buttons").display = True
+        self.snippet_refused = False
         self.query_one("#snippet-file", Static).update(escape(snip.filename))
         lexer = "docker" if snip.language == "dockerfile" else snip.language
         self.query_one("#snippet", Static).update(Syntax(snip.text, lexer, theme="ansi_dark", word_wrap=True))

@@ -10,15 +10,21 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Collapsible, LoadingIndicator, Static
 
 from ...flow import Step
+from ...model import Plan
 from ...paths import shown
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Tick
 from ..words import in_wizard
+
+
+class Planned(Finished[Plan]):
+    """The plan from the answers and the files as they are now, or why it cannot be made."""
 
 
 class PreviewScreen(StepScreen):
@@ -31,6 +37,15 @@ class PreviewScreen(StepScreen):
         Binding("left_square_bracket", "file(-1)", "Previous file", id="previous-file", show=False,
                 tooltip="Jump to the previous file"),
     ]
+
+    #: planning (spinner), planned (the diffs) or failed (why the plan cannot be written);
+    #: app.tcss shows and hides the parts by the class it sets
+    phase: reactive[str] = reactive("", init=False)
+    _plan: Plan | None = None  # the plan shown, once made
+
+    def watch_phase(self, phase: str) -> None:
+        for name in ("planning", "planned", "failed"):
+            self.set_class(phase == name, f"-{name}")
 
     def body(self) -> ComposeResult:
         yield LoadingIndicator(id="spinner")
@@ -50,31 +65,27 @@ class PreviewScreen(StepScreen):
     def build(self) -> None:
         self.wizard.plan = None
         self._plan = None
-        self.query_one("#spinner").display = True
-        self.query_one("#plan-error").display = False
-        self.query_one("#plan").display = False
+        self.phase = "planning"
         self.make_plan()
 
     @work(thread=True, exclusive=True, group="plan")
     def make_plan(self) -> None:
         from ...plan import build_plan
 
-        report(self, lambda: build_plan(self.draft))
+        report(self, lambda: build_plan(self.draft), outcome=Planned)
 
-    @on(Finished)
-    async def show(self, message: Finished) -> None:
+    @on(Planned)
+    async def show(self, message: Planned) -> None:
         from rich.syntax import Syntax  # ~45 ms (pygments); only this screen needs it
 
-        self.query_one("#spinner").display = False
         box = self.query_one("#plan")
         await box.remove_children()
-        box.display = True
         if message.error:
-            error = self.query_one("#plan-error", Static)
-            error.update(f"✗ {escape(message.error)}")
-            error.display = True
+            self.query_one("#plan-error", Static).update(f"✗ {escape(message.error)}")
+            self.phase = "failed"
             self.refresh_nav()
             return
+        self.phase = "planned"
         plan = self._plan = message.result()
         widgets: list[Widget] = []
         for note in plan.notes:
@@ -143,6 +154,6 @@ class PreviewScreen(StepScreen):
     def problem(self) -> str | None:
         if self._plan is not None:
             return None
-        if self.query_one("#plan-error").display:
+        if self.phase == "failed":
             return "This plan cannot be written (above): go Back and change what it names."
         return "The plan is still being made: a moment."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,13 @@ from ...model import mask
 from ..background import Finished, report
 from ..base import StepScreen
 from ..words import in_wizard
+
+if TYPE_CHECKING:
+    from ...validate import Verdict  # noqa: F401 - Checked's type, named as a string: the core loads when it runs
+
+
+class Checked(Finished["Verdict"]):
+    """The index's answer to the credentials, or why it could not be asked."""
 
 
 class ValidateScreen(StepScreen):
@@ -88,10 +97,10 @@ class ValidateScreen(StepScreen):
     def check(self) -> None:
         from ...validate import validate_draft
 
-        report(self, lambda: validate_draft(self.draft))
+        report(self, lambda: validate_draft(self.draft), outcome=Checked)
 
-    @on(Finished)
-    def show(self, message: Finished) -> None:
+    @on(Checked)
+    def show(self, message: Checked) -> None:
         from ...validate import Verdict
 
         verdict = message.value or Verdict(False, message.error or "", self.draft.fields.get("url", ""))
