@@ -22,12 +22,16 @@ keyring, a bad URL) never loads them.
 from __future__ import annotations
 
 import base64
+import re
+import sys
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import providers, userpath
 from .model import Draft, Secret, mask
+from .urls import with_userinfo
 
 TIMEOUT = 15.0
 clock = time.monotonic  # latency is measured with this; the screenshots pin it
@@ -278,8 +282,6 @@ def _json_index(body: bytes) -> dict | None:
 
 def _anchors(body: bytes) -> list[tuple[str, str]]:
     """``(href, text)`` of every link in an HTML page."""
-    import re
-
     found = re.findall(rb"<a\b[^>]*\bhref\s*=\s*[\"']([^\"']+)[\"'][^>]*>\s*([^<]*?)\s*</a>", body, flags=re.I)
     return [(h.decode("utf-8", "replace"), t.decode("utf-8", "replace")) for h, t in found]
 
@@ -577,8 +579,6 @@ def _file_links(answer: _Answer) -> list[str]:
 
 
 def _normalise(name: str) -> str:
-    import re
-
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -599,15 +599,11 @@ def confirm_with_uv(verdict: Verdict, url: str, username: str, secret: Secret | 
     config; uv's verdict wins. ``keyring``: uv asks `keyring get` itself, as it will after setup."""
     import json
     import subprocess
-    import sys
     import tempfile
-    from pathlib import Path
 
     uv = userpath.which("uv")
     if uv is None:
         return verdict
-    from .urls import with_userinfo
-
     project = verdict.projects[0]
     started = clock()
     with tempfile.TemporaryDirectory(prefix="ar-wizard-check-") as tmp:
