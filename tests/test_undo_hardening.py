@@ -66,6 +66,8 @@ def test_undo_refuses_a_set_whose_directory_is_a_link_out_of_the_state_dir(home,
 
 @pytest.mark.parametrize("tamper, words", [
     (lambda m, victim: m["files"][0].update(path=str(victim), shown=str(victim)), "not a file this change wrote"),
+    (lambda m, victim: m["files"][0].update(path=str(victim.parent / "other" / ".netrc"),
+                                           shown=str(victim.parent / "other" / ".netrc")), "not a file this change wrote"),
     (lambda m, victim: m["files"][0].update(copy="../../../../victim.txt"), "not a plain name"),
     (lambda m, victim: m["files"][0].update(copy="/etc/passwd"), "not a plain name"),
     (lambda m, victim: m["files"][0].pop("after_sha256"), "cannot be used"),
