@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import yaml
+from rich.syntax import Syntax
+from textual.widgets import Static
 
 from ar_wizard.apply import undo
 from ar_wizard.tui.app import WizardApp
+from ar_wizard.tui.screens.done import DoneScreen
 from wizard_driver import finish_from_validate, wait_until, walk_to_validate
 
 SIZE = (110, 45)
@@ -15,6 +18,13 @@ SIZE = (110, 45)
 
 def run(coro):
     return asyncio.run(coro)
+
+
+def shown_code(screen: DoneScreen) -> str:
+    """The snippet's text as the screen draws it, highlighted."""
+    syntax = screen.query_one("#snippet", Static).content
+    assert isinstance(syntax, Syntax)
+    return syntax.code
 
 
 async def press_button(pilot, selector: str) -> None:
@@ -38,7 +48,8 @@ def test_the_done_screen_shows_the_snippets_and_writes_one_only_when_asked(home,
                                    secret=password, store="netrc")
             await finish_from_validate(pilot)
             screen = pilot.app.screen
-            first = screen.query_one("#snippet").content.code  # the highlighted text as drawn
+            assert isinstance(screen, DoneScreen)
+            first = shown_code(screen)
             nothing_written_yet = not workflow.exists() and not dockerfile.exists()
 
             await press_button(pilot, "#copy-snippet")
@@ -49,8 +60,9 @@ def test_the_done_screen_shows_the_snippets_and_writes_one_only_when_asked(home,
             radio.scroll_visible(animate=False)
             await pilot.pause()
             await pilot.click("#kind-dockerfile")
-            await wait_until(pilot, lambda: screen._snippet.kind == "dockerfile", what="the Dockerfile snippet")
-            shown = screen.query_one("#snippet").content.code
+            await wait_until(pilot, lambda: screen._snippet is not None and screen._snippet.kind == "dockerfile",
+                             what="the Dockerfile snippet")
+            shown = shown_code(screen)
             outcome = screen.query_one("#snippet-outcome")
             await press_button(pilot, "#write-snippet")
             await wait_until(pilot, lambda: "wrote" in str(outcome.render()), what="the write")

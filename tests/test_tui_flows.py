@@ -6,6 +6,7 @@ import asyncio
 import socket
 
 import pytest
+from textual.widgets import Input
 
 from ar_wizard.apply import undo
 from ar_wizard.flow import Step
@@ -14,7 +15,9 @@ from conftest import PACKAGE
 from wizard_driver import (
     at_step,
     finish_from_validate,
+    focused_id,
     next_step,
+    shown_step,
     start_to_registry,
     type_into,
     wait_until,
@@ -76,7 +79,7 @@ def test_back_keeps_what_was_typed(home, private_index):
                 await pilot.press("ctrl+b")
                 await at_step(pilot, step)
             screen = pilot.app.screen
-            return screen.query_one("#field-url").value, screen.query_one("#index-name").value
+            return screen.query_one("#field-url", Input).value, screen.query_one("#index-name", Input).value
 
     assert run(flow()) == ("http://127.0.0.1:9/simple/", "acme")
 
@@ -85,15 +88,16 @@ def test_a_failing_validation_blocks_next_and_says_why(home, private_index, acco
     user, _ = account
 
     async def flow():
-        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret="wrong", store="netrc")
-            await wait_until(pilot, lambda: pilot.app.verdict is not None)
+            await wait_until(pilot, lambda: app.verdict is not None)
             await next_step(pilot)
             await pilot.pause()
-            screen = pilot.app.screen
+            screen = app.screen
             why = [str(w.render()) for w in screen.query(".why-not")]
-            return screen.STEP, str(screen.query_one("#verdict").render()), why
+            return shown_step(app), str(screen.query_one("#verdict").render()), why
 
     before = config_files(home)
     step, verdict, why = run(flow())
@@ -110,14 +114,15 @@ def test_back_cancels_a_validation_that_is_still_waiting(home):
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/simple/"
 
     async def flow():
-        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
-            validate_screen = pilot.app.screen
-            (worker,) = [w for w in pilot.app.workers if w.group == "validate"]
+            validate_screen = app.screen
+            (worker,) = [w for w in app.workers if w.group == "validate"]
             await pilot.press("ctrl+b")
             await at_step(pilot, Step.TARGETS)
             await wait_until(pilot, lambda: worker.is_cancelled, what="the cancellation")
-            return worker, validate_screen, pilot.app.verdict
+            return worker, validate_screen, app.verdict
 
     try:
         worker, screen, verdict = run(flow())
@@ -182,7 +187,7 @@ def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
             reasons = [str(r.render()) for r in pilot.app.screen.query(".reason") if r.display]
             await next_step(pilot)
             await pilot.pause()
-            return reasons, pilot.app.screen.STEP, pilot.app.focused.id
+            return reasons, shown_step(pilot.app), focused_id(pilot.app)
 
     reasons, step, focused = run(flow())
     assert any("contains credentials" in r for r in reasons)
@@ -202,12 +207,12 @@ def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(
             await start_to_registry(pilot, "gcp")
             await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
             await pilot.pause()
-            parsed = [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
+            parsed = [pilot.app.screen.query_one(f"#field-{n}", Input).value for n in ("location", "project", "repository")]
             await type_into(pilot, "#field-url", private_index.simple_url)  # a proxy in front of the registry
             await type_into(pilot, "#index-name", "gar")
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)
-            username = pilot.app.screen.query_one("#username").value
+            username = pilot.app.screen.query_one("#username", Input).value
             await next_step(pilot)
             await at_step(pilot, Step.CREDENTIALS)
             await pilot.click("#mint-key-file")
@@ -236,6 +241,6 @@ def test_enter_on_the_start_screen_begins_a_new_setup(home):
             await at_step(pilot, Step.START)
             await pilot.press("enter")
             await at_step(pilot, Step.PROVIDER)
-            return pilot.app.screen.STEP
+            return shown_step(pilot.app)
 
     assert run(flow()) == Step.PROVIDER

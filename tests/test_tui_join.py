@@ -6,11 +6,12 @@ import asyncio
 import secrets
 
 import pytest
+from textual.widgets import Input, RadioSet
 
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, next_step, type_into, wait_until
+from wizard_driver import at_step, next_step, shown_plan, type_into, wait_until
 
 SIZE = (110, 45)
 
@@ -58,8 +59,10 @@ def test_joining_a_generic_index_stores_only_the_secret_and_uv_add_works(home, p
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: app.screen._plan is not None, what="the plan")
-            files = [str(c.path) for c in app.screen._plan.file_changes]
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
+            plan = shown_plan(app)
+            assert plan is not None
+            files = [str(c.path) for c in plan.file_changes]
             await next_step(pilot)
             await at_step(pilot, Step.APPLY)
             await wait_until(pilot, lambda: app.result is not None, what="apply")
@@ -84,11 +87,12 @@ def test_an_index_with_credentials_here_is_shown_with_where_they_are(home, priva
     (home.root / ".netrc").chmod(0o600)
 
     async def flow():
-        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
             await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
+            await wait_until(pilot, lambda: app.statuses is not None, what="the credentials look-up")
             await pilot.pause()
-            return str(pilot.app.screen.query_one("#findings").render()), str(pilot.app.screen.query_one("#choice").render())
+            return str(app.screen.query_one("#findings").render()), str(app.screen.query_one("#choice").render())
 
     findings, choices = run(flow())
     assert "✓ credentials in ~/.netrc (machine 127.0.0.1)" in findings
@@ -99,9 +103,10 @@ def test_the_start_screen_draws_before_the_credentials_are_looked_up(home, priva
     names_index(home, private_index.simple_url)
 
     async def flow():
-        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            first = str(pilot.app.screen.query_one("#findings").render()), pilot.app.statuses
-            await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
+        app = WizardApp(project_dir=home.project)
+        async with app.run_test(size=SIZE) as pilot:
+            first = str(app.screen.query_one("#findings").render()), app.statuses
+            await wait_until(pilot, lambda: app.statuses is not None, what="the credentials look-up")
             return first
 
     shown, statuses = run(flow())
@@ -133,10 +138,12 @@ def test_joining_a_gar_index_asks_google_s_way_and_uv_add_works_with_pyproject_b
         async with app.run_test(size=SIZE) as pilot:
             await start_joining(pilot)
             joining = str(app.screen.query_one("#joining").render())
-            username = app.screen.query_one("#username").value
+            username = app.screen.query_one("#username", Input).value
             await next_step(pilot)
             await at_step(pilot, Step.CREDENTIALS)
-            label = str(app.screen.query_one("#secret").parent.query_one(".field-label").render())
+            field = app.screen.query_one("#secret").parent
+            assert field is not None
+            label = str(field.query_one(".field-label").render())
             await type_into(pilot, "#secret", token)
             await next_step(pilot)
             await at_step(pilot, Step.TARGETS)
@@ -144,10 +151,11 @@ def test_joining_a_gar_index_asks_google_s_way_and_uv_add_works_with_pyproject_b
             await next_step(pilot)
             await at_step(pilot, Step.VALIDATE)
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
+            assert app.verdict is not None
             assert app.verdict.ok, app.verdict.message
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: app.screen._plan is not None, what="the plan")
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
             await next_step(pilot)
             await at_step(pilot, Step.APPLY)
             await wait_until(pilot, lambda: app.result is not None, what="apply")
@@ -193,7 +201,9 @@ def test_joining_a_plugin_index_whose_plugin_cannot_answer_here_offers_the_plugi
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             start = await start_joining(pilot)
-            method = app.screen.query_one("#auth").pressed_button.id
+            pressed = app.screen.query_one("#auth", RadioSet).pressed_button
+            assert pressed is not None
+            method = pressed.id
             await wait_until(pilot, lambda: "Checking" not in str(app.screen.query_one("#keyring-findings").render()),
                              what="the plugin check")
             findings = str(app.screen.query_one("#keyring-findings").render())

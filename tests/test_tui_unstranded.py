@@ -7,11 +7,26 @@ import asyncio
 
 import pytest
 from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, Input, RadioSet
 
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
+from ar_wizard.tui.base import StepScreen
 from conftest import PACKAGE
-from wizard_driver import at_step, finish_from_validate, next_step, type_into, wait_until, walk_to_validate
+from wizard_driver import (
+    at_step,
+    finish_from_validate,
+    focused_id,
+    next_step,
+    shown_plan,
+    shown_step,
+    type_into,
+    wait_until,
+    walk_to_validate,
+    wizard,
+)
 
 SIZE = (110, 45)
 
@@ -20,20 +35,33 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def text_of(app, selector: str) -> str:
+def text_of(app: App[int], selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
 
-def reasons(app) -> list[str]:
+def reasons(app: App[int]) -> list[str]:
     return [str(r.render()) for r in app.screen.query(".reason, .why-not") if r.display]
 
 
-async def started(pilot):
+def beside(app: App[int], selector: str, part: str) -> str:
+    """What ``part`` (``.field-help``, ``.field-label``) says in the field around ``selector``."""
+    field = app.screen.query_one(selector).parent
+    assert field is not None, f"{selector} is in no field"
+    return str(field.query_one(part).render())
+
+
+def pressed_id(app: App[int], selector: str) -> str | None:
+    """The id of the choice pressed in the radio set ``selector``."""
+    button = app.screen.query_one(selector, RadioSet).pressed_button
+    return button.id if button is not None else None
+
+
+async def started(pilot: Pilot[int]) -> None:
     await at_step(pilot, Step.START)
-    await wait_until(pilot, lambda: pilot.app.findings is not None, what="discovery")
+    await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
 
 
-async def to_registry(pilot, provider: str = "generic"):
+async def to_registry(pilot: Pilot[int], provider: str = "generic") -> None:
     await started(pilot)
     await next_step(pilot)
     await at_step(pilot, Step.PROVIDER)
@@ -53,8 +81,9 @@ def test_next_with_an_empty_index_name_focuses_it_and_says_why_beside_it(home):
             await type_into(pilot, "#field-url", "https://pypi.acme.example/simple/")
             await next_step(pilot)
             await pilot.pause()
-            field = pilot.app.focused.parent
-            return pilot.app.screen.STEP, pilot.app.focused.id, str(field.query_one(".reason").render())
+            focused = pilot.app.focused
+            assert focused is not None and focused.parent is not None
+            return shown_step(pilot.app), focused.id, str(focused.parent.query_one(".reason").render())
 
     step, focused, why = run(flow())
     assert step == Step.REGISTRY and focused == "index-name"
@@ -71,7 +100,7 @@ def test_next_with_an_empty_username_focuses_it_and_says_why(home):
             await at_step(pilot, Step.AUTH)
             await next_step(pilot)
             await pilot.pause()
-            return pilot.app.screen.STEP, pilot.app.focused.id, reasons(pilot.app)
+            return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
     step, focused, why = run(flow())
     assert step == Step.AUTH and focused == "username"
@@ -92,7 +121,7 @@ def test_next_with_an_empty_secret_focuses_it_and_says_why(home):
             pilot.app.set_focus(None)
             await next_step(pilot)
             await pilot.pause()
-            return pilot.app.screen.STEP, pilot.app.focused.id, reasons(pilot.app)
+            return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
     step, focused, why = run(flow())
     assert step == Step.CREDENTIALS and focused == "secret"
@@ -106,7 +135,7 @@ def test_next_with_no_tool_ticked_says_why_on_the_targets_screen(home):
             await pilot.click("#tool-uv")  # unticks the only tool
             await next_step(pilot)
             await pilot.pause()
-            return pilot.app.screen.STEP, pilot.app.focused.id, reasons(pilot.app)
+            return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
     step, focused, why = run(flow())
     assert step == Step.TARGETS and focused == "tool-uv"
@@ -131,7 +160,7 @@ def test_placeholders_read_as_examples(home):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
             await to_registry(pilot, "aws")
-            return [i.placeholder for i in pilot.app.screen.query("Input")]
+            return [i.placeholder for i in pilot.app.screen.query(Input)]
 
     placeholders = run(flow())
     assert "e.g. acme" in placeholders
@@ -149,10 +178,10 @@ def test_auth_starts_on_the_method_and_arrows_and_enter_choose_it(home):
             await type_into(pilot, "#index-name", "acme")
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)
-            first = pilot.app.focused.id
+            first = focused_id(pilot.app)
             await pilot.press("down", "enter")
             await pilot.pause()
-            return first, pilot.app.screen.query_one("#auth").pressed_button.id, pilot.app.screen.STEP
+            return first, pressed_id(pilot.app, "#auth"), shown_step(pilot.app)
 
     first, chosen, step = run(flow())
     assert first == "auth"
@@ -175,11 +204,11 @@ def test_rotate_credentials_start_in_the_secret_field_and_a_stray_paste_lands_th
             await pilot.press("enter")
             await at_step(pilot, Step.CREDENTIALS)
             await pilot.pause()
-            first = pilot.app.focused.id if pilot.app.focused else None
+            first = focused_id(pilot.app)
             pilot.app.set_focus(None)
             pilot.app.post_message(events.Paste("pasted-token\n"))
             await pilot.pause()
-            return first, pilot.app.screen.query_one("#secret").value, pilot.app.focused.id
+            return first, pilot.app.screen.query_one("#secret", Input).value, focused_id(pilot.app)
 
     first, value, focused = run(flow())
     assert first == "secret"
@@ -194,9 +223,9 @@ def test_lists_and_choices_work_with_arrows_space_and_enter(home):
             await at_step(pilot, Step.PROVIDER)
             pilot.app.screen.query_one("#provider").focus()
             await pilot.press("down", "space")
-            provider = pilot.app.screen.query_one("#provider").pressed_button.id
+            provider = pressed_id(pilot.app, "#provider")
             await walk_back_to_targets(pilot)
-            box = pilot.app.screen.query_one("#tool-pip")
+            box = pilot.app.screen.query_one("#tool-pip", Checkbox)
             box.focus()
             await pilot.press("space")
             ticked = box.value
@@ -238,7 +267,7 @@ def test_ctrl_c_asks_like_escape_and_the_dialog_keeps_the_step_visible(home):
             see_through = dialog.styles.background.a < 1
             await pilot.press("escape")
             await pilot.pause()
-            return see_through, pilot.app.screen.STEP
+            return see_through, shown_step(pilot.app)
 
     see_through, step = run(flow())
     assert see_through
@@ -272,7 +301,7 @@ def test_the_registry_screen_helps_in_the_providers_own_words(home, monkeypatch,
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
             await to_registry(pilot, provider)
-            return str(pilot.app.screen.query_one("#paste-url").parent.query_one(".field-help").render())
+            return beside(pilot.app, "#paste-url", ".field-help")
 
     help_text = run(flow())
     assert absent not in help_text and present in help_text
@@ -287,11 +316,10 @@ def test_azure_asks_for_a_personal_access_token_with_its_packaging_scope(home):
             await type_into(pilot, "#index-name", "azure")
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)
-            username_help = str(pilot.app.screen.query_one("#username").parent.query_one(".field-help").render())
+            username_help = beside(pilot.app, "#username", ".field-help")
             await next_step(pilot)
             await at_step(pilot, Step.CREDENTIALS)
-            field = pilot.app.screen.query_one("#secret").parent
-            return username_help, str(field.query_one(".field-label").render()), str(field.query_one(".field-help").render())
+            return username_help, beside(pilot.app, "#secret", ".field-label"), beside(pilot.app, "#secret", ".field-help")
 
     username_help, label, help_text = run(flow())
     assert "JFrog" not in username_help and "personal access token" in username_help
@@ -308,7 +336,9 @@ def test_a_keyring_missing_from_path_is_said_on_targets_with_an_install_button(h
 
     bare = tmp_path / "bin"
     bare.mkdir()
-    os.symlink(shutil.which("uv"), bare / "uv")
+    uv = shutil.which("uv")
+    assert uv is not None, "the tests run under `uv run`, so uv is on PATH"
+    os.symlink(uv, bare / "uv")
     monkeypatch.setenv("PATH", str(bare))  # the user's PATH: uv, and no keyring
 
     async def flow():
@@ -317,10 +347,10 @@ def test_a_keyring_missing_from_path_is_said_on_targets_with_an_install_button(h
             await pilot.click("#store-keyring")
             await wait_until(pilot, lambda: "Checking" not in text_of(pilot.app, "#store-ready"), what="the check")
             ready = text_of(pilot.app, "#store-ready")
-            button = pilot.app.screen.query_one("#install-keyring")
+            button = pilot.app.screen.query_one("#install-keyring", Button)
             await next_step(pilot)
             await pilot.pause()
-            return ready, button.display, str(button.label), pilot.app.screen.STEP, pilot.app.focused.id
+            return ready, button.display, str(button.label), shown_step(pilot.app), focused_id(pilot.app)
 
     ready, shown, label, step, focused = run(flow())
     assert "keyring is not on your PATH" in ready and "--store" not in ready
@@ -339,7 +369,9 @@ def test_a_keyring_without_a_backend_is_said_on_targets(keyring_home, monkeypatc
             ready = text_of(pilot.app, "#store-ready")
             await pilot.click("#store-netrc")
             await wait_until(pilot, lambda: "Checking" not in text_of(pilot.app, "#store-ready"), what="the check")
-            return ready, pilot.app.screen.problem()
+            screen = pilot.app.screen
+            assert isinstance(screen, StepScreen)
+            return ready, screen.problem()
 
     ready, problem_after = run(flow())
     assert "no working backend" in ready
@@ -363,8 +395,10 @@ def test_skip_the_live_check_says_what_it_risks_and_goes_on_to_the_preview(home)
             risk = text_of(pilot.app, "#skip-risk")
             await pilot.click("#skip-button")
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
-            return risk, [str(p) for p, _ in pilot.app.screen._plan.diffs()]
+            await wait_until(pilot, lambda: shown_plan(pilot.app) is not None, what="the plan")
+            plan = shown_plan(pilot.app)
+            assert plan is not None
+            return risk, [str(p) for p, _ in plan.diffs()]
 
     try:
         risk, files = run(flow())
@@ -390,9 +424,10 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="keyring")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
+            assert app.verdict is not None
             await pilot.press("ctrl+n" if app.verdict.ok else "ctrl+s")  # this test is about the write
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
             # The keyring loses its backend between the Preview and the write.
             monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
             await next_step(pilot)
@@ -404,7 +439,7 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
             unchanged = (home.project / "pyproject.toml").read_bytes() == before
             await pilot.click("#back-button")
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan, again")
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan, again")
             monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
             await pilot.press("ctrl+b")
             await at_step(pilot, Step.VALIDATE)
@@ -435,13 +470,13 @@ def test_done_opens_at_the_top_with_the_outcome_and_the_env_activation_line_firs
         async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="env")
-            await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
+            await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
             await next_step(pilot)
             await at_step(pilot, Step.APPLY)
-            await wait_until(pilot, lambda: pilot.app.result is not None, what="apply")
+            await wait_until(pilot, lambda: app.result is not None, what="apply")
             await pilot.resize_terminal(80, 24)  # the smallest common terminal
             await next_step(pilot)
             await at_step(pilot, Step.DONE)
@@ -471,16 +506,16 @@ def test_the_preview_jumps_from_file_to_file(home, private_index, account):
         async with WizardApp(project_dir=home.project).run_test(size=(100, 30)) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc", targets=("uv", "pip"))
-            await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
+            await wait_until(pilot, lambda: wizard(pilot).verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
+            await wait_until(pilot, lambda: shown_plan(pilot.app) is not None, what="the plan")
             await pilot.pause()
             seen = []
             for key in ("right_square_bracket",) * 3 + ("left_square_bracket",):
                 await pilot.press(key)
                 await pilot.pause()
-                seen.append(pilot.app.focused.id)
+                seen.append(focused_id(pilot.app))
             return seen
 
     assert run(flow()) == ["include-0", "include-1", "include-2", "include-1"]
@@ -499,7 +534,7 @@ def test_gcp_credentials_name_gcloud_only_where_it_is_installed(home, monkeypatc
             await next_step(pilot)
             await at_step(pilot, Step.CREDENTIALS)
             screen = pilot.app.screen
-            return (str(screen.query_one("#secret").parent.query_one(".field-help").render()),
+            return (beside(pilot.app, "#secret", ".field-help"),
                     [b.id for b in screen.query("#mint-source RadioButton")])
 
     help_text, sources = run(flow())
@@ -514,7 +549,7 @@ def test_a_url_pasted_with_nothing_focused_fills_the_registry_fields(home):
             pilot.app.set_focus(None)
             pilot.app.post_message(events.Paste("https://europe-west1-python.pkg.dev/acme-prod/py/simple/"))
             await pilot.pause()
-            return [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
+            return [pilot.app.screen.query_one(f"#field-{n}", Input).value for n in ("location", "project", "repository")]
 
     assert run(flow()) == ["europe-west1", "acme-prod", "py"]
 
@@ -556,8 +591,8 @@ def test_a_broken_uv_on_path_is_said_on_the_start_screen_and_the_wizard_goes_on(
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await at_step(pilot, Step.START)
-            await wait_until(pilot, lambda: pilot.app.statuses is not None, what="the credentials look-up")
-            said = [n.message for n in pilot.app._notifications]
+            await wait_until(pilot, lambda: app.statuses is not None, what="the credentials look-up")
+            said = [n.message for n in app._notifications]
             await next_step(pilot)
             await at_step(pilot, Step.PROVIDER)
             return said

@@ -3,12 +3,49 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input
 
 from ar_wizard.flow import Step
+from ar_wizard.tui.app import WizardApp
+from ar_wizard.tui.base import StepScreen
+from ar_wizard.tui.screens.preview import PreviewScreen
 from screen_text import screen_problems
 
+if TYPE_CHECKING:
+    from ar_wizard.model import Plan
 
-async def wait_until(pilot, predicate, *, timeout: float = 30.0, what: str = "the wizard") -> None:
+
+def wizard(pilot: Pilot[int]) -> WizardApp:
+    """The app under test as the WizardApp it is (a Pilot knows it only as an ``App``)."""
+    app = pilot.app
+    assert isinstance(app, WizardApp), f"{type(app).__name__} is not the wizard"
+    return app
+
+
+def shown_step(app: App[int]) -> Step | None:
+    """The step the screen on top shows; None for a dialog or the Doctor screen."""
+    screen = app.screen
+    return screen.STEP if isinstance(screen, StepScreen) else None
+
+
+def focused_id(app: App[int]) -> str | None:
+    """The id of the focused widget; None when nothing is focused."""
+    return app.focused.id if app.focused is not None else None
+
+
+def shown_plan(app: App[int]) -> Plan | None:
+    """The plan the Preview screen shows, once it is made; None before, or on another screen."""
+    screen = app.screen
+    return screen._plan if isinstance(screen, PreviewScreen) else None
+
+
+async def wait_until(pilot: Pilot[int], predicate: Callable[[], object], *, timeout: float = 30.0,
+                     what: str = "the wizard") -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
@@ -17,35 +54,35 @@ async def wait_until(pilot, predicate, *, timeout: float = 30.0, what: str = "th
         await pilot.pause(0.02)
 
 
-async def at_step(pilot, step: Step) -> None:
-    await wait_until(pilot, lambda: getattr(pilot.app.screen, "STEP", None) == step and pilot.app.screen.is_mounted,
+async def at_step(pilot: Pilot[int], step: Step) -> None:
+    await wait_until(pilot, lambda: shown_step(pilot.app) == step and pilot.app.screen.is_mounted,
                      what=f"step {step.value}")
     await pilot.pause()
 
 
-async def type_into(pilot, selector: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(selector)
+async def type_into(pilot: Pilot[int], selector: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()
     widget.value = ""
     await pilot.press(*text)
 
 
-def reads_well(pilot) -> None:
+def reads_well(pilot: Pilot[int]) -> None:
     """The screen as it stands shows no markup as text and no broken sentence."""
     problems = screen_problems(pilot.app.screen)
     assert not problems, "\n".join(problems)
 
 
-async def next_step(pilot) -> None:
+async def next_step(pilot: Pilot[int]) -> None:
     # Every walk checks each screen it leaves, in the state the user saw it.
     reads_well(pilot)
     await pilot.press("ctrl+n")
 
 
-async def start_to_registry(pilot, provider: str | None = None) -> None:
+async def start_to_registry(pilot: Pilot[int], provider: str | None = None) -> None:
     """Start → Provider (choosing ``provider``, else the draft's) → Registry."""
     await at_step(pilot, Step.START)
-    await wait_until(pilot, lambda: pilot.app.findings is not None, what="discovery")
+    await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
     await next_step(pilot)
     await at_step(pilot, Step.PROVIDER)
     if provider:
@@ -54,7 +91,7 @@ async def start_to_registry(pilot, provider: str | None = None) -> None:
     await at_step(pilot, Step.REGISTRY)
 
 
-async def answer_registry(pilot, url: str, name: str, *, scope: str = "project") -> None:
+async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str = "project") -> None:
     await at_step(pilot, Step.REGISTRY)
     await type_into(pilot, "#field-url", url)
     await type_into(pilot, "#index-name", name)
@@ -62,11 +99,11 @@ async def answer_registry(pilot, url: str, name: str, *, scope: str = "project")
         await pilot.click("#user")
 
 
-async def walk_to_validate(pilot, *, url: str, name: str, username: str, secret: str,
-                           store: str = "uv", targets=("uv",), publish: bool = False, scope: str = "project") -> None:
+async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
+                           targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project") -> None:
     """Start → … → Validate with these answers, using only keys and clicks."""
     await at_step(pilot, Step.START)
-    await wait_until(pilot, lambda: pilot.app.findings is not None, what="discovery")
+    await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
     await next_step(pilot)
     await at_step(pilot, Step.PROVIDER)
     await next_step(pilot)
@@ -80,7 +117,7 @@ async def walk_to_validate(pilot, *, url: str, name: str, username: str, secret:
     await next_step(pilot)
     await at_step(pilot, Step.TARGETS)
     for tool in ("uv", "pip", "twine"):
-        box = pilot.app.screen.query_one(f"#tool-{tool}")
+        box = pilot.app.screen.query_one(f"#tool-{tool}", Checkbox)
         if box.value != (tool in targets):
             await pilot.click(f"#tool-{tool}")
     if publish:
@@ -90,14 +127,16 @@ async def walk_to_validate(pilot, *, url: str, name: str, username: str, secret:
     await at_step(pilot, Step.VALIDATE)
 
 
-async def finish_from_validate(pilot) -> None:
-    await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
-    assert pilot.app.verdict.ok, pilot.app.verdict.message
+async def finish_from_validate(pilot: Pilot[int]) -> None:
+    app = wizard(pilot)
+    await wait_until(pilot, lambda: app.verdict is not None, what="validation")
+    assert app.verdict is not None
+    assert app.verdict.ok, app.verdict.message
     await next_step(pilot)
     await at_step(pilot, Step.PREVIEW)
-    await wait_until(pilot, lambda: pilot.app.screen._plan is not None, what="the plan")
+    await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
     await next_step(pilot)
     await at_step(pilot, Step.APPLY)
-    await wait_until(pilot, lambda: pilot.app.result is not None, what="apply")
+    await wait_until(pilot, lambda: app.result is not None, what="apply")
     await next_step(pilot)
     await at_step(pilot, Step.DONE)
