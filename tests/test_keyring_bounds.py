@@ -165,3 +165,17 @@ def test_doctor_makes_no_live_request_for_an_index_whose_keyring_returned_nothin
     assert live["verdict"] == "fail"
     assert live["message"].startswith("'acme': the keyring returned nothing")
     assert "listening" not in live["message"]
+
+
+@pytest.mark.integration
+def test_rotate_stops_the_same_plugin_at_the_same_bound_with_the_same_words(plugin_home):
+    plugin_home.env["PYTHON_KEYRING_BACKEND"] = "test_backends.NeverAnswers"
+    url = f"http://127.0.0.1:{free_port()}/simple/"
+    _configure(plugin_home, url.replace("http://", "http://someone@"))
+
+    result = plugin_home.wizard("rotate", "--index", "acme", "--password-stdin", "--yes", input="new-secret\n")
+
+    assert result.returncode == 2
+    assert f"did not answer within {keyring_cli.PLUGIN_TIMEOUT:.0f} s and was stopped" in result.stderr
+    assert "was waiting on the keyring backend or a plugin in it" in result.stderr
+    assert plugin_home.asked() == [url]

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from . import expiry, paths, providers, shells
 from .changes import edit_file
+from .credentials import keyring_cli
 from .discover import Credential, FoundIndex, credentials_for, discover, hatch_credential, username_for
 from .errors import UserError
 from .model import Draft, Plan, SecretWrite
@@ -48,7 +49,15 @@ def find(name: str, project_dir: Path) -> Existing:
             "check the name, or set it up with `ar-wizard setup`."
         )
     username, _ = username_for(index, project_dir)
-    credentials = credentials_for(index, project_dir) + _inline_copies(findings, index)
+    stopped: list[tuple[str, str, keyring_cli.Answer]] = []
+
+    def ask_keyring(service: str, user: str):
+        answer = keyring_cli.ask(service, user)  # bounded, as in setup, the wizard and doctor
+        if answer.timed_out:
+            stopped.append((service, user, answer))
+        return answer.secret
+
+    credentials = credentials_for(index, project_dir, ask_keyring=ask_keyring) + _inline_copies(findings, index)
     for other in same_name[1:]:  # the same index named for Poetry or PDM too: its secret changes with it
         seen = {(c.store, c.service, c.path) for c in credentials}
         credentials += [c for c in credentials_for(other, project_dir) if (c.store, c.service, c.path) not in seen]
@@ -57,6 +66,12 @@ def find(name: str, project_dir: Path) -> Existing:
         credentials.append(hatch)
     if not username and credentials:
         username = credentials[0].username  # found beside the secret (netrc, uv's store)
+    if stopped and not any(c.store in ROTATABLE for c in credentials):
+        # The keyring did not answer in time: say so, as setup and doctor do, not "no stored secret".
+        service, user, answer = stopped[0]
+        provider = providers.get(index.provider)
+        raise UserError(keyring_cli.no_answer(service, user, answer, cloud=index.provider, sign_in=provider.sign_in,
+                                              plugin=provider.keyring_plugin[0] if provider.keyring_plugin else ""))
     return Existing(index, username, tuple(credentials))
 
 
