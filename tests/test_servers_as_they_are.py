@@ -353,3 +353,27 @@ def test_joining_a_named_pypi_org_from_the_command_line_says_it_needs_no_credent
 
     assert result.returncode == 2
     assert "'public-mirror' (https://pypi.org/simple/) is a public index" in result.stderr
+
+
+def test_an_index_that_serves_everything_to_anyone_is_public_on_the_start_screen(home, upload_guarded_pypiserver):
+    from ar_wizard.discover import discover
+    from ar_wizard.join import status
+
+    with (home.project / "pyproject.toml").open("a") as f:
+        f.write(f'\n[[tool.uv.index]]\nname = "team-mirror"\nurl = "{upload_guarded_pypiserver.simple_url}"\n')
+
+    (mirror,) = status(discover(home.project), home.project)
+
+    assert mirror.public and not mirror.needs_credentials
+
+
+def test_an_index_that_asks_for_credentials_is_not_called_public(home, private_index):
+    from ar_wizard.discover import discover
+    from ar_wizard.join import status
+
+    with (home.project / "pyproject.toml").open("a") as f:
+        f.write(f'\n[[tool.uv.index]]\nname = "acme"\nurl = "{private_index.simple_url}"\n')
+
+    (acme,) = status(discover(home.project), home.project)
+
+    assert not acme.public and acme.needs_credentials

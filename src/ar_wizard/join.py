@@ -65,7 +65,9 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
 
     Runs ``uv auth token`` and ``keyring get`` per index: call it off the UI thread.
     A plugin index is not asked for a token (a plugin without cloud credentials takes
-    seconds); only whether the user's keyring can load the plugin is checked."""
+    seconds); only whether the user's keyring can load the plugin is checked. An index
+    this machine holds nothing for is asked once without credentials (3 s at most): one
+    that serves everything to anyone is public, not missing credentials."""
     out = []
     for index in joinable(findings):
         if uses_plugin(index):
@@ -74,8 +76,17 @@ def status(findings: Findings, project_dir: Path) -> list[IndexStatus]:
             out.append(IndexStatus(index, (), True, problems[0].message if problems else ""))
             continue
         places = tuple(dict.fromkeys(c.where for c in credentials_for(index, project_dir) if c.secret is not None))
-        out.append(IndexStatus(index, places, False, public=not places and is_public_index(index.plain_url)))
+        public = not places and (is_public_index(index.plain_url) or serves_anyone(index.plain_url))
+        out.append(IndexStatus(index, places, False, public=public))
     return out
+
+
+def serves_anyone(url: str, *, timeout: float = 3.0) -> bool:
+    """The index serves its list, pages and files to anyone (asked without credentials, briefly): it needs none."""
+    from .validate import check_index
+
+    verdict = check_index(url, "", None, explain=str, timeout=timeout)
+    return verdict.ok and not verdict.unverifiable
 
 
 def draft_for(index: FoundIndex, project_dir: Path) -> Draft:
