@@ -200,7 +200,8 @@ def resolves_afresh(home, tool: str, pyproject: bytes) -> bool:
     return ok
 
 
-@pytest.mark.parametrize(("tool", "store"), [("poetry", "file"), ("poetry", "keyring"), ("pdm", "env"), ("pdm", "keyring")])
+# Poetry's auth.toml (the file store) is rotated in test_rotation_also_renews_the_password_hatch_publishes_with.
+@pytest.mark.parametrize(("tool", "store"), [("poetry", "keyring"), ("pdm", "env"), ("pdm", "keyring")])
 def test_rotation_writes_the_new_secret_where_the_tool_reads_it_and_keeps_pyproject(
     request, tool, store, private_index, account
 ):
