@@ -116,6 +116,7 @@ def test_a_minted_gcp_token_is_re_minted_the_same_way_and_its_expiry_is_recorded
     home, private_index, key_file, token_server, monkeypatch
 ):
     monkeypatch.setattr(token_server, "on_issue", lambda token: private_index.set_password("oauth2accesstoken", token))
+    issued_before = len(token_server.issued)  # the token server is shared by the session's tests
     gcp = ["--provider", "gcp", "--location", "us-central1", "--project", "acme-prod", "--repository", "py"]
     assert home.wizard("setup", *gcp, "--url", private_index.simple_url, "--index", "gar",
                        "--key-file", key_file, "--store", "uv", "--yes").returncode == 0
@@ -126,7 +127,7 @@ def test_a_minted_gcp_token_is_re_minted_the_same_way_and_its_expiry_is_recorded
 
     assert result.returncode == 0, result.stderr
     assert "Minted a token for uploader@" in result.stderr
-    assert len(token_server.issued) == 2  # the first token no longer works; the new one does
+    assert len(token_server.issued) == issued_before + 2  # the first token no longer works; the new one does
     assert home.uv("lock", "--refresh").returncode == 0
     assert (home.project / "pyproject.toml").read_bytes() == pyproject
     tokens = (home.root / ".local" / "state" / "ar-wizard" / "tokens.json").read_text()
