@@ -127,6 +127,10 @@ def test_after_setup_the_projects_own_tool_adds_the_private_package(request, too
     result = setup(home, private_index, user, password, tool=tool, store=store)
 
     assert result.returncode == 0, result.stdout + result.stderr
+    # The keyring CLI here writes to keyrings.alt's plain-text file, which Poetry itself would skip
+    # (its own process gets the renamed backend below): setup says so.
+    said = "Poetry skips a plain-text keyring backend" in result.stdout + result.stderr
+    assert said == ((tool, store) == ("poetry", "keyring"))
     pyproject = (home.project / "pyproject.toml").read_text()
     assert f"[[tool.{tool}.source]]" in pyproject
     assert "# keep this comment" in pyproject

@@ -399,6 +399,10 @@ def _check_keyring_backend(plan: Plan, draft: Draft) -> None:
     if why:
         raise UserError(why, in_wizard=why.replace("choose ", "choose on the Targets screen ", 1))
     plan.notes.append(f"keyring keeps the secret in {backend.title}" + (f": {backend.note}." if backend.note else "."))
+    if "poetry" in draft.targets and "plaintext" in backend.name.lower():
+        # poetry/utils/password_manager.py PoetryKeyring.is_available: a backend named plaintext is skipped.
+        plan.notes.append(f"Poetry skips a plain-text keyring backend such as {backend.title}, so it will not find "
+                          "this secret there: choose --store file (Poetry's auth.toml) or env for Poetry.")
 
 
 def _env_values(draft: Draft, r: Resolved, secret: str) -> dict[str, str]:
