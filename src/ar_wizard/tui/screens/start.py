@@ -120,8 +120,8 @@ class StartScreen(StepScreen):
         if f.indexes:
             lines.append("Indexes already configured:")
             for index in f.indexes:
-                joinable = index.tool in ("uv", "poetry", "pdm") and not index.pip_only
-                status = self._status_of(index) if joinable else ""
+                looked_up = index.tool in ("uv", "poetry", "pdm") and not index.pip_only
+                status = self._status_of(index) if looked_up else ""
                 lines.append(
                     f"  • {escape(index.name)}  {escape(index.url)}  [dim]({index.tool}: {escape(shown(index.source))})[/]"
                     f"{status}"
