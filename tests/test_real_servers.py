@@ -281,7 +281,7 @@ def test_the_wizard_writes_authenticate_always_for_a_server_that_never_asks_as_s
             await walk_to_validate(pilot, url=sign_in_redirect_index.simple_url, name="acme", username="signer",
                                    secret="signer-pw", store="netrc")
             await finish_from_validate(pilot)
-            assert "never asks for credentials" in pilot.app.verdict.message
+            assert app.verdict is not None and "never asks for credentials" in app.verdict.message
 
     asyncio.run(flow())
 

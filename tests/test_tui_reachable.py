@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Input, OptionList
 
 from ar_wizard.flow import Step
 from ar_wizard.model import Draft
@@ -29,13 +30,13 @@ def test_a_repository_picked_from_the_list_fills_the_fields_and_uv_add_works(
         app = WizardApp(draft=Draft(project_dir=home.project, api_endpoint=cloud_apis.url))
         async with app.run_test(size=SIZE) as pilot:
             await start_to_registry(pilot, "gcp")
-            options = pilot.app.screen.query_one("#reachable-options")
+            options = pilot.app.screen.query_one("#reachable-options", OptionList)
             await wait_until(pilot, lambda: options.option_count == 2, what="the list of repositories")
             await type_into(pilot, "#reachable-filter", "eu")
             await pilot.press("enter")
             await pilot.pause()
-            picked = [pilot.app.screen.query_one(f"#field-{n}").value for n in ("location", "project", "repository")]
-            name = pilot.app.screen.query_one("#index-name").value
+            picked = [pilot.app.screen.query_one(f"#field-{n}", Input).value for n in ("location", "project", "repository")]
+            name = pilot.app.screen.query_one("#index-name", Input).value
             await type_into(pilot, "#field-url", private_index.simple_url)  # the fixture stands in for it
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)
@@ -69,7 +70,7 @@ def test_without_credentials_to_list_with_typing_still_works_and_the_reason_is_s
             status = pilot.app.screen.query_one("#reachable-status")
             await wait_until(pilot, lambda: "type the names below" in str(status.render()), what="the reason")
             await type_into(pilot, "#field-project", "acme-prod")
-            return str(status.render()), pilot.app.screen.query_one("#field-project").value
+            return str(status.render()), pilot.app.screen.query_one("#field-project", Input).value
 
     reason, typed = asyncio.run(flow())
     assert "No Application Default Credentials on this machine" in reason and typed == "acme-prod"
@@ -87,12 +88,12 @@ def test_aws_lists_the_region_typed_and_a_pick_fills_domain_owner_and_repository
             status = pilot.app.screen.query_one("#reachable-status")
             await wait_until(pilot, lambda: "Give the region" in str(status.render()), what="the region prompt")
             await type_into(pilot, "#field-region", "eu-west-1")
-            options = pilot.app.screen.query_one("#reachable-options")
+            options = pilot.app.screen.query_one("#reachable-options", OptionList)
             await wait_until(pilot, lambda: options.option_count == 2, what="the list of repositories")
             options.focus()
             await pilot.press("end", "enter")
             await pilot.pause()
-            return [pilot.app.screen.query_one(f"#field-{n}").value
+            return [pilot.app.screen.query_one(f"#field-{n}", Input).value
                     for n in ("domain", "domain_owner", "region", "repository")]
 
     assert asyncio.run(flow()) == ["acme", ACCOUNT, "eu-west-1", "py-upstream"]

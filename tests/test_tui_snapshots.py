@@ -85,7 +85,9 @@ def pinned(home, monkeypatch, tmp_path):
     monkeypatch.setattr(Input, "cursor_blink", False)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    os.symlink(shutil.which("uv", path=home.env["PATH"]), bin_dir / "uv")
+    uv = shutil.which("uv", path=home.env["PATH"])
+    assert uv is not None, "uv is on the test home's PATH"
+    os.symlink(uv, bin_dir / "uv")
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.setattr(backups, "new_id", lambda: "20261121-120000-000000")
     monkeypatch.setattr(validate, "clock", lambda: 0.0)
