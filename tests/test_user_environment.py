@@ -191,3 +191,20 @@ def test_a_keyring_that_does_not_answer_is_stopped_and_named_as_the_cause(home):
     assert {c["subject"] for c in slow} == {"one", "two"}
     assert all("did not answer within 5 s" in c["message"] for c in slow)
     assert len(_gets(log)) == 2
+
+
+def test_doctor_offline_never_asks_the_keyring_for_a_poetry_or_pdm_source_either(home):
+    log = _slow_keyring(home, 1)
+    auth = Path(home.env["XDG_CONFIG_HOME"]) / "pypoetry" / "auth.toml"
+    auth.parent.mkdir(parents=True, exist_ok=True)
+    auth.write_text('[http-basic.acme]\nusername = "me"\n')  # the password is in the keyring, as Poetry keeps it
+    (home.project / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\n\n[tool.poetry]\npackage-mode = false\n\n'
+        '[[tool.poetry.source]]\nname = "acme"\nurl = "http://127.0.0.1:9/one/simple/"\npriority = "supplemental"\n')
+
+    offline = home.wizard("doctor", "--json", "--offline")
+    assert offline.returncode in (0, 1), offline.stderr
+    assert _gets(log) == []
+
+    home.wizard("doctor", "--json")
+    assert _gets(log) == ["get poetry-repository-acme me"]  # online, the one name Poetry keeps it under

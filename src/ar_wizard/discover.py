@@ -342,7 +342,8 @@ def _project_tool_usernames(index: FoundIndex, project_dir: Path) -> list[tuple[
     ]
 
 
-def _project_tool_credentials(index: FoundIndex, project_dir: Path, username: str) -> list[Credential]:
+def _project_tool_credentials(index: FoundIndex, project_dir: Path, username: str,
+                              ask_keyring=None) -> list[Credential]:
     """Where Poetry or PDM finds this index's password, in the order it looks.
 
     Poetry (``PasswordManager.get_http_auth``): ``POETRY_HTTP_BASIC_NAME_PASSWORD``, then ``auth.toml``,
@@ -370,10 +371,12 @@ def _project_tool_credentials(index: FoundIndex, project_dir: Path, username: st
             found.append(Credential("file", f"{paths.shown(path)} ({'.'.join(table)})", username, Secret(password),
                                     ".".join(table), path, table + ("password",)))
     if username and userpath.which("keyring"):
-        from .credentials import keyring_cli
+        if ask_keyring is None:
+            from .credentials import keyring_cli
 
+            ask_keyring = keyring_cli.read
         for service in services:
-            secret = keyring_cli.read(service, username)
+            secret = ask_keyring(service, username)
             if secret is not None:
                 found.append(Credential("keyring", f"the keyring ({service})", username, secret, service))
     return found
@@ -417,7 +420,7 @@ def credentials_for(index: FoundIndex, project_dir: Path, *, ask_keyring=None) -
             found.append(Credential("env", f".env ({var})", username, Secret(dotenv[var]), var,
                                     project_dir / ".env"))
     if index.tool in ("poetry", "pdm"):
-        found.extend(_project_tool_credentials(index, project_dir, username))
+        found.extend(_project_tool_credentials(index, project_dir, username, ask_keyring))
     host = urlsplit(url).hostname or ""
     netrc_text = read_text(paths.netrc(), [])
     if netrc_text and host:

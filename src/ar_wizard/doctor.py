@@ -95,11 +95,22 @@ class _Context:
         key = (index.name, index.source)
         if key not in self.credentials:
             self.credentials[key] = credentials_for(
-                index, self.project_dir,
-                ask_keyring=lambda service, username: (
-                    self.keyring_answer(index, username).secret if service == index.plain_url else None),
-            )
+                index, self.project_dir, ask_keyring=lambda service, username: self._keyring_secret(index, service, username))
         return self.credentials[key]
+
+    def _keyring_secret(self, index: FoundIndex, service: str, username: str) -> Secret | None:
+        """The keyring's secret under ``service``: the index URL is asked once (``keyring_answer``); a name
+        Poetry or PDM keeps its password under is asked bounded too, and nothing is asked under --offline."""
+        if service == index.plain_url:
+            return self.keyring_answer(index, username).secret
+        if self.offline or service.startswith(("http://", "https://")):
+            return None  # (an upload URL: uv asks the keyring for the index URL)
+        from .credentials import keyring_cli
+
+        try:
+            return keyring_cli.ask(service, username, timeout=keyring_cli.PLUGIN_TIMEOUT).secret
+        except UserError:
+            return None
 
     def keyring_answer(self, index: FoundIndex, username: str):
         """The one ``keyring get`` for ``index`` in this run, bounded: a plugin may wait on a metadata server.
