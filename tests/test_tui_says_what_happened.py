@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import Button, Input, OptionList
+
 from ar_wizard import cli
 from ar_wizard.flow import Step
 from ar_wizard.model import Draft
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, next_step, type_into, wait_until, walk_to_validate
+from wizard_driver import at_step, next_step, shown_plan, type_into, wait_until, walk_to_validate, wizard
 
 SIZE = (100, 36)
 
@@ -184,13 +186,13 @@ def test_on_the_provider_screen_the_highlight_is_the_choice_and_enter_moves_on(h
             await pilot.press("down")
             await next_step(pilot)  # Ctrl+N after moving: goes on with what is highlighted
             await at_step(pilot, Step.REGISTRY)
-            after_next = pilot.app.draft.provider
+            after_next = wizard(pilot).draft.provider
             await pilot.press("ctrl+b")
             await at_step(pilot, Step.PROVIDER)
             pilot.app.screen.query_one("#provider").focus()
             await pilot.press("down", "enter")  # Enter picks and moves on
             await at_step(pilot, Step.REGISTRY)
-            return after_next, pilot.app.draft.provider
+            return after_next, wizard(pilot).draft.provider
 
     assert run(flow()) == ("gcp", "aws")
 
@@ -210,7 +212,7 @@ def test_a_second_ctrl_c_in_the_quit_dialog_quits(home):
     assert run(flow()) == 0
 
 
-def test_tab_in_the_preview_goes_from_file_to_file_not_through_their_headings(home, private_index, account):
+def test_tab_in_the_preview_and_done_goes_from_control_to_control_not_through_headings(home, private_index, account):
     user, password = account
 
     async def flow():
@@ -221,14 +223,21 @@ def test_tab_in_the_preview_goes_from_file_to_file_not_through_their_headings(ho
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: app.screen._plan is not None, what="the plan")
-            focused = []
+            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan")
+            in_preview = []
             for _ in range(4):
                 await pilot.press("tab")
-                focused.append(type(app.focused).__name__)
-            return focused
+                in_preview.append(type(app.focused).__name__)
+            await preview_to_done(pilot)
+            in_done = []
+            for _ in range(5):
+                await pilot.press("tab")
+                in_done.append(type(app.focused).__name__)
+            return in_preview, in_done
 
-    assert set(run(flow())) == {"Tick"}
+    in_preview, in_done = run(flow())
+    assert set(in_preview) == {"Tick"}
+    assert set(in_done) == {"Input", "Button", "RadioSet"}  # the package, Check now, the snippet's kind and buttons
 
 
 # -- fields: a pasted URL fills what it determines -------------------------------------------
@@ -247,7 +256,7 @@ def test_a_pasted_url_fills_every_field_and_the_index_name_for_each_cloud(home):
             await to_registry(pilot, provider)
             await type_into(pilot, "#paste-url", urls[provider][0])
             await pilot.pause()
-            name = pilot.app.screen.query_one("#index-name").value
+            name = pilot.app.screen.query_one("#index-name", Input).value
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)  # every field it determines is filled: nothing blocks Next
             return name
@@ -263,7 +272,7 @@ def test_a_typed_index_name_is_kept_when_a_url_is_pasted_after_it(home):
             await type_into(pilot, "#index-name", "mine")
             await type_into(pilot, "#paste-url", "https://europe-west1-python.pkg.dev/acme-prod/py/simple/")
             await pilot.pause()
-            return pilot.app.screen.query_one("#index-name").value
+            return pilot.app.screen.query_one("#index-name", Input).value
 
     assert run(flow()) == "mine"
 
@@ -280,10 +289,10 @@ def test_aws_lists_the_region_the_aws_cli_would_use_as_tall_as_the_screen_allows
         app = WizardApp(draft=Draft(project_dir=home.project, provider="aws"))
         async with app.run_test(size=(120, 40)) as pilot:
             await to_registry(pilot, "aws")
-            options = app.screen.query_one("#reachable-options")
+            options = app.screen.query_one("#reachable-options", OptionList)
             await wait_until(pilot, lambda: options.option_count == 5, what="the repositories")
             await pilot.pause()
-            return app.screen.query_one("#field-region").value, options.scrollable_content_region.height
+            return app.screen.query_one("#field-region", Input).value, options.scrollable_content_region.height
 
     region, rows = run(flow())
     assert region == "eu-west-1"
@@ -326,13 +335,13 @@ def test_azure_lists_the_feeds_a_pasted_pat_can_read_and_keeps_it_as_the_secret(
             asked = str(status.render())
             await type_into(pilot, "#field-organization", "acme")
             await type_into(pilot, "#reachable-pat", pat)
-            options = app.screen.query_one("#reachable-options")
+            options = app.screen.query_one("#reachable-options", OptionList)
             await wait_until(pilot, lambda: options.option_count == 2, what="the feeds")
             options.focus()
             await pilot.press("end", "enter")
             await pilot.pause()
-            fields = [app.screen.query_one(f"#field-{n}").value for n in ("organization", "project", "feed")]
-            name = app.screen.query_one("#index-name").value
+            fields = [app.screen.query_one(f"#field-{n}", Input).value for n in ("organization", "project", "feed")]
+            name = app.screen.query_one("#index-name", Input).value
             await next_step(pilot)
             await at_step(pilot, Step.AUTH)
             return asked, fields, name, app.draft.secret
@@ -370,7 +379,7 @@ def test_doctor_scrolls_with_page_down_and_end_and_opens_a_fix_under_its_finding
             await pilot.press("pagedown")
             await pilot.pause()
             paged = body.scroll_y
-            button = app.screen.query("Button.fix").first()
+            button = app.screen.query("Button.fix").first(Button)
             button.press()
             await wait_until(pilot, lambda: app.screen.query_one("#fix").display, what="the fix's preview")
             children = list(app.screen.query_one("#checks").children)
