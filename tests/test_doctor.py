@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 CHECK_IDS = {
     "config-readable", "keyring-username", "keyring-on-path", "env-var-name", "index-name-collision",
-    "simple-path", "credentials-in-url", "credentials-in-lock", "pip-only-index", "user-scope",
+    "index-host", "simple-path", "credentials-in-url", "credentials-in-lock", "pip-only-index", "user-scope",
     "pip-conf-shadowed", "token-expiry", "credentials-accepted", "index-found", "uv-version", "pip-version",
     "publish-url", "private-ca", "source-credentials", "source-password-inline", "source-hides-pypi",
 }
@@ -767,6 +767,22 @@ def test_doctor_fix_adds_simple_to_the_url_and_uv_add_resolves(home, private_ind
     assert f'url = "{private_index.simple_url}"' in (home.project / "pyproject.toml").read_text()
     assert doctor(home).exit == 0
     assert uv_adds_package(home)
+
+
+# -- index-host --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "1.2.3.4.5"])
+def test_a_configured_host_uv_cannot_read_fails_index_host_and_the_real_uv_agrees(home, host):
+    url = f"https://{host}/simple/"
+    (home.project / "pyproject.toml").write_text(
+        HEAD + f'\n[[tool.uv.index]]\nname = "acme"\nurl = "{url}"\n')
+
+    report = doctor(home, "--offline")
+
+    check = report.finding("index-host")
+    assert check["verdict"] == "fail" and check["subject"] == "acme" and url in check["message"]
+    assert home.uv("lock").returncode != 0  # the finding is real: uv refuses the config
 
 
 # -- credentials-in-url ------------------------------------------------------------------

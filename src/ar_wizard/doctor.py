@@ -27,7 +27,7 @@ from .discover import Findings, FoundIndex, credentials_for, discover, env_file_
 from .errors import UserError
 from .model import Draft, Plan, Secret, SecretWrite
 from .naming import env_var_stem, index_env_var
-from .urls import is_public_index
+from .urls import ipv4_problem, is_public_index
 
 #: In the order a report lists them; ``info``, ``ok`` and ``skipped`` leave a setup healthy.
 VERDICTS = ("fail", "warn", "info", "ok", "skipped")
@@ -451,6 +451,21 @@ def _rename_index(project_dir: Path, index: FoundIndex, new: str) -> Plan:
 
 
 _SIMPLE = re.compile(r"/\+?simple/?$")
+
+
+@_check
+def index_hosts(ctx: _Context) -> list[Check]:
+    """A host uv must read as an IPv4 address that is none (999.1.1.1): uv refuses the whole config over it."""
+    out = []
+    for index in ctx.found.indexes:
+        host = urlsplit(index.plain_url).hostname or ""
+        why = ipv4_problem(host) if host else None
+        if why:
+            out.append(Check("index-host", "fail",
+                             f"{index.name!r} points at {index.plain_url}, whose host uv reads as an IPv4 address, "
+                             f"and it is none ({why}): every uv command fails while it is configured.", index.name,
+                             fix=f"Correct the host in {paths.shown(index.source)}."))
+    return out or [Check("index-host", "ok", "Every index's host is a name or a valid address.")]
 
 
 @_check
