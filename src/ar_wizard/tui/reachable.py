@@ -17,10 +17,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from ..errors import UserError, clause
 from ..model import Secret
+from .background import Finished, report
 from .fields import SecretInput
 
 # A personal access token is 52 characters (84 for the newer ones): shorter is still being typed.
@@ -33,6 +33,10 @@ def sentence(text: str) -> str:
     return f"{text}." if text else ""
 
 
+class Listed(Finished["tuple[list, str]"]):
+    """The repositories to pick from, and what to say above them (why there are none, when so)."""
+
+
 class Reachable(Vertical):
     """A filterable list of the repositories a cloud identity can see; posts ``Picked``."""
 
@@ -41,12 +45,6 @@ class Reachable(Vertical):
             super().__init__()
             self.fields = fields
             self.name = name
-
-    class _Loaded(Message):
-        def __init__(self, repositories: list, note: str) -> None:
-            super().__init__()
-            self.repositories = repositories
-            self.note = note
 
     #: the filter and the list once there is something to pick, and the status line while it says
     #: something: app.tcss shows them by the classes these set
@@ -97,7 +95,7 @@ class Reachable(Vertical):
     def _ask(self) -> None:
         why_not = self._cannot_list()
         if why_not:
-            self.post_message(self._Loaded([], why_not))
+            self.post_message(Listed(([], why_not)))
         else:
             self.fetch()
 
@@ -147,14 +145,15 @@ class Reachable(Vertical):
 
     @work(thread=True, exclusive=True, group="reachable")
     def fetch(self) -> None:
+        report(self, self._listed, outcome=Listed)
+
+    def _listed(self) -> tuple[list, str]:
         try:
-            repositories, note = self._list()
+            return self._list()
         except UserError as err:
             why = sentence(err.for_wizard())
             # The cause in one sentence, then what still works; unless the cause says that already.
-            repositories, note = [], why if "type the names" in why.lower() else f"{why} Type the names below."
-        if not get_current_worker().is_cancelled:
-            self.post_message(self._Loaded(repositories, note))
+            return [], why if "type the names" in why.lower() else f"{why} Type the names below."
 
     def _list(self) -> tuple[list, str]:
         if self.cloud == "gcp":
@@ -182,12 +181,13 @@ class Reachable(Vertical):
             return [], " ".join(listing.notes) or "No Python repository is visible to this identity: type the names."
         return listing.repositories, " ".join([who, *listing.notes])
 
-    @on(_Loaded)
-    def show(self, event: _Loaded) -> None:
-        self._all = event.repositories
+    @on(Listed)
+    def show(self, event: Listed) -> None:
+        event.stop()  # the list's own: the screen around it has workers of its own
+        self._all, note = event.result()
         status = self.query_one("#reachable-status", Static)
-        status.update(Content(event.note))
-        self.quiet = not event.note
+        status.update(Content(note))
+        self.quiet = not note
         self.listed = bool(self._all)
         self._fill("")
 
