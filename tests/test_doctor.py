@@ -960,6 +960,7 @@ def test_applying_the_user_scope_plan_lets_uv_outside_the_project_resolve_the_pa
 
     netrc_setup(home, private_index, account)
     check = next(c for c in core.diagnose(home.project, offline=True).checks if c.id == "user-scope")
+    assert check.fixer is not None
 
     applied = apply(check.fixer(), label="doctor fix user-scope")  # what the wizard's Doctor screen does
 
@@ -1144,7 +1145,9 @@ def test_a_minted_token_with_20_min_left_warns_and_an_expired_one_fails_token_ex
     from ar_wizard import expiry
 
     home = minted_gar()
-    expires = expiry.for_url(private_index.simple_url).expires_at
+    token = expiry.for_url(private_index.simple_url)
+    assert token is not None, "the minted token's expiry is recorded"
+    expires = token.expires_at
 
     def token_check(now):
         report = core.diagnose(home.project, offline=True, now=now)

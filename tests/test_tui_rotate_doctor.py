@@ -13,6 +13,7 @@ from ar_wizard import expiry
 from ar_wizard.flow import Step
 from ar_wizard.model import Draft
 from ar_wizard.tui.app import WizardApp
+from ar_wizard.tui.doctor import DoctorScreen
 from conftest import PACKAGE
 from test_setup_real_tools import setup
 from wizard_driver import at_step, finish_from_validate, type_into, wait_until
@@ -93,16 +94,19 @@ def test_the_doctor_screen_previews_a_fix_masked_and_applies_it_with_a_backup(ho
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: app.findings is not None, what="discovery")
             await pilot.press("d")
-            await wait_until(pilot, lambda: getattr(app.screen, "report", None) is not None, what="the checks")
-            found = [c.id for c in app.screen.report.findings]
-            fix = next(n for n, c in enumerate(app.screen._checks) if c.id == "credentials-in-url")
+            await wait_until(pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen.report is not None,
+                             what="the checks")
+            doctor = app.screen
+            assert isinstance(doctor, DoctorScreen) and doctor.report is not None
+            found = [c.id for c in doctor.report.findings]
+            fix = next(n for n, c in enumerate(doctor._checks) if c.id == "credentials-in-url")
             await pilot.click(f"#fix-{fix}")
-            await wait_until(pilot, lambda: app.screen._plan is not None, what="the fix's plan")
+            await wait_until(pilot, lambda: doctor._plan is not None, what="the fix's plan")
             await pilot.pause()
             preview = app.export_screenshot()  # what the user sees, as a screenshot would keep it
             await pilot.click("#apply-fix")
-            await wait_until(pilot, lambda: app.screen._plan is None and app.screen.report is not None
-                             and "credentials-in-url" not in [c.id for c in app.screen.report.findings],
+            await wait_until(pilot, lambda: app.screen is doctor and doctor._plan is None and doctor.report is not None
+                             and "credentials-in-url" not in [c.id for c in doctor.report.findings],
                              what="the fix and the checks after it")
             return found, preview
 

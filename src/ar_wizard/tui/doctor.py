@@ -83,8 +83,8 @@ class DoctorScreen(WizardScreen):
                         id="fix")
 
     async def on_mount(self) -> None:
-        self.report = None
-        self._plan = None
+        self.report: Report | None = None
+        self._plan: Plan | None = None
         await self.query_one("#checks").mount(self._fix_box())
         self._show_fix(None)
         self.action_rerun()
