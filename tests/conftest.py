@@ -193,7 +193,8 @@ def keyring_home(home, keyring_bin, monkeypatch) -> Home:
 
 # -- the servers of "Servers it is tested against" (README) -----------------------------------
 
-REAL_SERVERS = ("devpi", "public-root", "hidden-list", "sign-in-redirect", "nginx", "json-only", "pypiserver-403")
+REAL_SERVERS = ("devpi", "pypicloud", "public-root", "hidden-list", "sign-in-redirect", "nginx", "json-only",
+                "pypiserver-403")
 
 
 @pytest.fixture(scope="session")
@@ -201,6 +202,15 @@ def devpi_server(tmp_path_factory):
     from index_servers import DevpiServer
 
     server = DevpiServer(tmp_path_factory.mktemp("devpi")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pypicloud_server(tmp_path_factory):
+    from index_servers import PypicloudServer
+
+    server = PypicloudServer(tmp_path_factory.mktemp("pypicloud")).start()
     yield server
     server.stop()
 
@@ -270,6 +280,7 @@ def stock_pypiserver(tmp_path_factory):
 
 _SERVER_FIXTURES = {
     "devpi": "devpi_server",
+    "pypicloud": "pypicloud_server",
     "public-root": "public_root_index",
     "hidden-list": "hidden_list_index",
     "sign-in-redirect": "sign_in_redirect_index",
@@ -316,7 +327,7 @@ def _secrets_masked_only_in_the_test_that_made_them():
 
 SLOW_FIXTURES = frozenset({
     "home", "keyring_home", "private_index", "account", "keyring_bin", "uv_cache", "user_bin",
-    "real_server", "server_account", "devpi_server", "public_root_index", "sign_in_redirect_index",
+    "real_server", "server_account", "devpi_server", "pypicloud_server", "public_root_index", "sign_in_redirect_index",
     "json_only_index", "nginx_index", "stock_pypiserver", "snap_compare", "fixed_index",
     "token_server", "gauth_keyring_bin", "fake_gcloud_dir", "fake_aws", "linters",
 })

@@ -398,23 +398,8 @@ class DevpiServer:
             self.owner_password = password
 
     def upload(self, data: bytes, filename: str) -> None:
-        """The upload twine makes (the legacy ``file_upload`` form), as the index's owner."""
-        boundary = "arwizardboundary"
-        name, version = filename.split("-")[:2]
-        fields = {":action": "file_upload", "name": name.replace("_", "-"), "version": version,
-                  "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1",
-                  "sha256_digest": hashlib.sha256(data).hexdigest()}
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in fields.items()]
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="content"; filename="{filename}"\r\n'
-                     "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-        parts.append(f"--{boundary}--\r\n".encode())
-        request = urllib.request.Request(self.upload_url, data=b"".join(parts), method="POST",
-                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-        token = base64.b64encode(f"{self.owner}:{self.owner_password}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
-        with urllib.request.urlopen(request, timeout=30):
-            pass
+        """The upload twine makes, as the index's owner."""
+        upload_wheel(self.upload_url, self.owner, self.owner_password, data, filename)
 
     def packages(self) -> list[str]:
         with urllib.request.urlopen(self.simple_url, timeout=30) as response:
@@ -432,6 +417,26 @@ class DevpiServer:
                 self._proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
+
+
+def upload_wheel(url: str, user: str, password: str, data: bytes, filename: str) -> None:
+    """The upload twine makes (the legacy ``file_upload`` form), with Basic auth."""
+    boundary = "arwizardboundary"
+    name, version = filename.split("-")[:2]
+    fields = {":action": "file_upload", "name": name.replace("_", "-"), "version": version,
+              "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1",
+              "sha256_digest": hashlib.sha256(data).hexdigest()}
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="content"; filename="{filename}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    request = urllib.request.Request(url, data=b"".join(parts), method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
 
 
 def _anchor_texts(html: str) -> list[str]:
@@ -474,3 +479,94 @@ class UploadGuardedPypiserver(_WsgiIndex):
 
     def app(self, environ, start_response):
         return self._inner(environ, start_response)
+
+
+PYPICLOUD_INI = """\
+[app:main]
+use = egg:pypicloud
+# Project pages, files and the list are for signed-in users; a stranger gets an empty /simple/
+# and a 401 challenge on a project page. Every user may upload.
+pypi.default_read = authenticated
+pypi.default_write = authenticated
+# Unknown projects are not sent on to pypi.org: the tests reach no network.
+pypi.fallback = none
+pypi.storage = file
+storage.dir = {root}/packages
+db.url = sqlite:///{root}/cache.sqlite
+# Users live in SQL tables the tests write (config users would need a restart for each new password).
+pypi.auth = sql
+auth.db.url = sqlite:///{root}/users.sqlite
+auth.scheme = {scheme}
+auth.rounds = {rounds}
+session.encrypt_key = {session_key}
+session.validate_key = {session_key}
+session.secure = false
+"""
+
+
+class PypicloudServer:
+    """The real pypicloud (file storage, SQL users) under waitress, configured as a team runs it
+    privately: ``default_read = authenticated``."""
+
+    package = PACKAGE
+    # A cheap hash keeps each request's password check fast.
+    scheme, rounds = "pbkdf2_sha256", 1000
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def simple_url(self) -> str:
+        return f"{self.base_url}/simple/"
+
+    @property
+    def upload_url(self) -> str:
+        return self.base_url + "/"  # pypicloud takes twine's uploads at / (and at /simple/ and /pypi)
+
+    def start(self):
+        ini = self.root / "pypicloud.ini"
+        ini.write_text(PYPICLOUD_INI.format(root=self.root, scheme=self.scheme, rounds=self.rounds,
+                                            session_key=os.urandom(16).hex()))
+        self.port = free_port()
+        log = self.root / "server.log"
+        self._proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("pypicloud_serve.py")), str(ini), str(self.port)],
+            stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        )
+        _wait_for(self.simple_url, 60, self._proc, log)
+        seeder, password = "seeder", "seeder-" + os.urandom(6).hex()
+        self.set_password(seeder, password)
+        upload_wheel(self.upload_url, seeder, password, build_wheel(self.package, "1.0.0"),
+                     wheel_filename(self.package, "1.0.0"))
+        return self
+
+    def set_password(self, user: str, password: str) -> None:
+        """Create ``user``, or give it a new password, in pypicloud's own user table (made at start-up)."""
+        import sqlite3
+
+        from passlib.hash import pbkdf2_sha256
+
+        # The hash pypicloud's own passlib context makes for ``auth.scheme``/``auth.rounds`` (importing
+        # pypicloud here would load pyramid into the test process).
+        hashed = pbkdf2_sha256.using(rounds=self.rounds).hash(password)
+        with sqlite3.connect(self.root / "users.sqlite") as db:
+            db.execute("INSERT OR REPLACE INTO pypicloud_users (username, password, admin, pending) "
+                       "VALUES (?, ?, 0, 0)", (user, hashed))
+
+    def packages(self) -> list[str]:
+        """The files pypicloud stored (``packages/NAME/VERSION/FILE``, each with a ``.meta`` beside it)."""
+        return sorted(p.name for p in (self.root / "packages").glob("*/*/*") if p.suffix != ".meta")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()

@@ -33,7 +33,13 @@ def _account(server, prefix="user"):
 # -- a list hidden from strangers, the challenge on the project page (pypicloud) ----------------
 
 
-def test_a_hidden_list_is_read_by_the_challenge_on_a_project_page(hidden_list_index):
+# The real pypicloud with `default_read = authenticated`, and the WSGI stand-in of its shape.
+HIDDEN_LISTS = ("pypicloud_server", "hidden_list_index")
+
+
+@pytest.mark.parametrize("server_fixture", HIDDEN_LISTS)
+def test_a_hidden_list_is_read_by_the_challenge_on_a_project_page(request, server_fixture):
+    hidden_list_index = request.getfixturevalue(server_fixture)
     user, password = _account(hidden_list_index)
 
     verdict = check_index(hidden_list_index.simple_url, user, Secret(password), explain=str)
@@ -42,7 +48,10 @@ def test_a_hidden_list_is_read_by_the_challenge_on_a_project_page(hidden_list_in
     assert "the page of 'acme-secret' asks for credentials" in verdict.message
 
 
-def test_a_hidden_list_with_keyring_for_uv_and_pip_is_set_up_and_pip_installs(keyring_home, hidden_list_index, tmp_path):
+@pytest.mark.parametrize("server_fixture", HIDDEN_LISTS)
+def test_a_hidden_list_with_keyring_for_uv_and_pip_is_set_up_and_pip_installs(keyring_home, request, server_fixture,
+                                                                            tmp_path):
+    hidden_list_index = request.getfixturevalue(server_fixture)
     user, password = _account(hidden_list_index)
 
     result = setup(keyring_home, hidden_list_index.simple_url, user, password, "--targets", "uv,pip", store="keyring")
@@ -230,6 +239,46 @@ def test_devpi_uploads_are_checked_by_its_login_and_store_nothing(devpi_server):
     assert right.ok and "devpi's login accepted" in right.message
     assert not wrong.ok and wrong.status == 401
     assert devpi_server.packages() == before
+
+
+def test_pypicloud_reads_an_upload_with_no_file_before_the_credentials_so_it_is_said_to_be_unaskable(
+    pypicloud_server,
+):
+    from ar_wizard.validate import check_upload
+
+    server = pypicloud_server
+    user, password = _account(server)
+    before = server.packages()
+
+    # pypicloud's upload view needs the file before it asks who uploads: 400 to anyone.
+    right = check_upload(server.simple_url, server.upload_url, user, Secret(password))
+    wrong = check_upload(server.simple_url, server.upload_url, user, Secret("not-the-password"))
+
+    for verdict in (right, wrong):
+        assert verdict.unverifiable and not verdict.ok, verdict.message
+        assert "HTTP 400 with or without credentials" in verdict.message
+    assert server.packages() == before
+
+
+def test_publish_to_pypicloud_checks_the_read_password_says_the_upload_one_is_unchecked_and_twine_uploads(
+    home, pypicloud_server, tmp_path
+):
+    from private_index import build_wheel
+    from test_setup_real_tools import load_dotenv
+
+    server = pypicloud_server
+    user, password = _account(server)
+    assert setup(home, server.simple_url, user, "wrong", "--publish", store="env").returncode == 1
+
+    result = setup(home, server.simple_url, user, password, "--targets", "uv,twine", "--publish", store="env")
+
+    assert result.returncode == 0, result.stderr
+    assert f"Uploads to {server.upload_url} could not be checked without uploading" in result.stderr
+    wheel = tmp_path / wheel_filename("first-cloud-release", "1.0.0")
+    wheel.write_bytes(build_wheel("first-cloud-release", "1.0.0"))
+    uploaded = home.run("twine", "upload", "--non-interactive", "-r", "acme", wheel, env=load_dotenv(home))
+    assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+    assert wheel.name in server.packages()
 
 
 def test_a_static_server_that_refuses_uploads_to_right_credentials_is_not_said_to_reject_them(nginx_index):
