@@ -193,8 +193,8 @@ def keyring_home(home, keyring_bin, monkeypatch) -> Home:
 
 # -- the servers of "Servers it is tested against" (README) -----------------------------------
 
-REAL_SERVERS = ("devpi", "pypicloud", "public-root", "hidden-list", "sign-in-redirect", "nginx", "json-only",
-                "pypiserver-403")
+REAL_SERVERS = ("devpi", "devpi-lockdown", "pypicloud", "public-root", "hidden-list", "sign-in-redirect", "nginx",
+                "json-only", "pypiserver-403")
 
 
 @pytest.fixture(scope="session")
@@ -204,6 +204,18 @@ def devpi_server(tmp_path_factory):
     server = DevpiServer(tmp_path_factory.mktemp("devpi")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def devpi_lockdown(tmp_path_factory, devpi_server):
+    """The session's devpi behind nginx, locked by devpi-lockdown (a 302 to its sign-in page)."""
+    from index_servers import DevpiLockdownFront, nginx_path
+
+    if nginx_path() is None:
+        pytest.skip("nginx is not installed (apt-get install nginx): devpi-lockdown's front cannot run")
+    front = DevpiLockdownFront(tmp_path_factory.mktemp("devpi-lockdown"), devpi_server).start()
+    yield front
+    front.stop()
 
 
 @pytest.fixture(scope="session")
@@ -280,6 +292,7 @@ def stock_pypiserver(tmp_path_factory):
 
 _SERVER_FIXTURES = {
     "devpi": "devpi_server",
+    "devpi-lockdown": "devpi_lockdown",
     "pypicloud": "pypicloud_server",
     "public-root": "public_root_index",
     "hidden-list": "hidden_list_index",
@@ -327,7 +340,8 @@ def _secrets_masked_only_in_the_test_that_made_them():
 
 SLOW_FIXTURES = frozenset({
     "home", "keyring_home", "private_index", "account", "keyring_bin", "uv_cache", "user_bin",
-    "real_server", "server_account", "devpi_server", "pypicloud_server", "public_root_index", "sign_in_redirect_index",
+    "real_server", "server_account", "devpi_server", "devpi_lockdown", "pypicloud_server",
+    "public_root_index", "sign_in_redirect_index",
     "json_only_index", "nginx_index", "stock_pypiserver", "snap_compare", "fixed_index",
     "token_server", "gauth_keyring_bin", "fake_gcloud_dir", "fake_aws", "linters",
 })

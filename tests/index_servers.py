@@ -6,10 +6,14 @@ real servers and clients behave"), and each offers the same handles to the tests
 ``add_package`` and ``package`` (a private package it holds).
 
 - ``DevpiServer``: the real devpi-server; a world-readable index ``/USER/dev/+simple/``.
-- ``PublicRootIndex``: ``/simple/`` is public, project pages and files need Basic auth
-  (pypicloud with ``default_read = authenticated`` behaves so); pypiserver behind a WSGI front.
+- ``DevpiLockdownFront``: that devpi behind nginx locked by the real devpi-lockdown: a 302 to its
+  ``/+login`` form without good credentials, never a challenge.
+- ``PypicloudServer``: the real pypicloud with ``default_read = authenticated``: ``/simple/`` empty to
+  strangers, a 401 challenge on project pages.
+- ``PublicRootIndex``: ``/simple/`` is public, project pages and files need Basic auth;
+  pypiserver behind a WSGI front.
 - ``SignInRedirectIndex``: missing or wrong credentials get a 302 to an HTML sign-in page and
-  never a challenge (devpi-lockdown, SSO fronts); pypiserver behind a WSGI front.
+  never a challenge (devpi-lockdown's shape, SSO fronts); pypiserver behind a WSGI front.
 - ``NginxIndex``: nginx ``auth_basic`` over a static PEP 503 tree.
 - ``JsonOnlyIndex``: PEP 691 JSON only, 401 challenge.
 - stock pypiserver answering 403: ``PrivateIndex(..., challenge=False)`` in private_index.py.
@@ -570,3 +574,176 @@ class PypicloudServer:
                 self._proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
+
+
+DEVPI_LOCKDOWN_NGINX_CONF = """\
+daemon off;
+master_process off;
+worker_processes 1;
+{user}
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+
+        # devpi-lockdown's README, verbatim but for the values copied from this server block:
+        # this redirects to the login view when not logged in
+        recursive_error_pages on;
+        error_page 401 = @error401;
+        location @error401 {{
+            return 302 /+login?goto_url=$request_uri;
+        }}
+
+        # lock down everything by default
+        auth_request /+authcheck;
+
+        # the location to check whether the provided infos authenticate the user
+        location = /+authcheck {{
+            internal;
+
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI $request_uri;
+            proxy_set_header X-outside-url $scheme://$http_host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_pass {devpi};
+        }}
+
+        location / {{
+            proxy_set_header X-outside-url $scheme://$http_host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_pass {devpi};
+        }}
+    }}
+}}
+"""
+
+
+class DevpiLockdownFront:
+    """devpi behind nginx with devpi-lockdown: reads need credentials too, and a request without good ones
+    gets a 302 to devpi-lockdown's ``/+login`` form, never a challenge.
+
+    The plugin only adds the ``/+authcheck`` and ``/+login`` views to every devpi-server in the environment;
+    the lock is nginx's ``auth_request``. So this front locks the session's ``devpi`` server, whose users,
+    index and packages it shares, and starts no second devpi."""
+
+    def __init__(self, root: Path, devpi: DevpiServer):
+        self.root = root
+        self.devpi = devpi
+        self.package = devpi.package
+        self.owner = devpi.owner
+        self.port = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def upload_url(self) -> str:
+        return f"{self.base_url}/{self.owner}/dev/"
+
+    @property
+    def simple_url(self) -> str:
+        return f"{self.upload_url}+simple/"
+
+    @property
+    def owner_password(self) -> str:
+        return self.devpi.owner_password
+
+    def set_password(self, user: str, password: str) -> None:
+        self.devpi.set_password(user, password)
+
+    def packages(self) -> list[str]:
+        return self.devpi.packages()
+
+    def start(self):
+        nginx = nginx_path()
+        assert nginx is not None, "nginx is not installed (its fixtures skip without it)"
+        (self.root / "tmp").mkdir(exist_ok=True)
+        self.port = free_port()
+        conf = self.root / "nginx.conf"
+        user = "user root;" if os.geteuid() == 0 else ""  # as NginxIndex: workers cannot enter 0700 temp dirs
+        conf.write_text(DEVPI_LOCKDOWN_NGINX_CONF.format(root=self.root, port=self.port, user=user,
+                                                         devpi=self.devpi.base_url))
+        log = self.root / "stderr.log"
+        self._proc = subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(self.root)], stdout=subprocess.DEVNULL, stderr=log.open("wb")
+        )
+        _wait_for(self.base_url + "/+login", 20, self._proc, log)
+        return self
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
+
+
+class AzureFeed(_WsgiIndex):
+    """An Azure Artifacts feed's PyPI endpoints as Azure answers them, over pypiserver:
+    ``/ORG/_packaging/FEED/pypi/simple/`` and uploads at ``…/pypi/upload/``. A PAT is the password (any
+    username); without one, or with an unknown one, 401 and a Basic challenge; a PAT with Packaging Read
+    reads, and its upload gets 403 with Azure's "lacks permission … 'AddPackage'" message; a PAT with
+    Packaging Read & write uploads, so an upload with nothing in it gets pypiserver's 400."""
+
+    organization, feed = "acme", "py"
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.pats: dict[str, bool] = {}  # PAT → may write
+        self.prefix = f"/{self.organization}/_packaging/{self.feed}/pypi"
+
+    @property
+    def simple_url(self) -> str:
+        return f"{self.base_url}{self.prefix}/simple/"
+
+    @property
+    def upload_url(self) -> str:
+        return f"{self.base_url}{self.prefix}/upload/"
+
+    def add_pat(self, pat: str, *, write: bool) -> None:
+        self.pats[pat] = write
+
+    def set_password(self, user: str, password: str) -> None:
+        self.add_pat(password, write=True)
+
+    def start(self):
+        self._inner = _pypiserver(self.packages_dir, [])
+        return super().start()
+
+    def _pat(self, environ) -> str | None:
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        if not header.lower().startswith("basic "):
+            return None
+        try:
+            return base64.b64decode(header[6:]).decode().partition(":")[2]
+        except ValueError:
+            return None
+
+    def app(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(self.prefix + "/"):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not here"]
+        pat = self._pat(environ)
+        if pat not in self.pats:
+            realm = 'Basic realm="https://pkgsprodcus1.pkgs.visualstudio.com/"'
+            start_response("401 Unauthorized", [("WWW-Authenticate", realm), ("Content-Type", "text/plain")])
+            return [b"401 Unauthorized\n"]
+        rest = path[len(self.prefix):]
+        if rest.startswith("/upload"):
+            if not self.pats[pat]:
+                start_response("403 Forbidden", [("Content-Type", "application/json")])
+                return [json.dumps({"message": "User 'a1b2c3' lacks permission to complete this action. You need to "
+                                               "have 'AddPackage'.", "typeKey": "UnauthorizedException"}).encode()]
+            rest = "/"
+        environ["SCRIPT_NAME"], environ["PATH_INFO"] = self.prefix, rest
+        return self._inner(environ, start_response)

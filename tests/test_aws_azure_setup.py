@@ -69,3 +69,73 @@ def test_a_gitlab_url_on_the_generic_provider_warns_about_forwarding_to_pypi(hom
                          "--username", "me", "--token-env", "HOME", "--dry-run", "--no-validate")
     assert result.returncode == 0, result.stderr
     assert "pypi.org" in result.stderr
+
+
+# -- an Azure PAT's scope, told by the upload URL without uploading -------------------------------
+
+
+@pytest.fixture(scope="module")
+def azure_feed(tmp_path_factory):
+    from index_servers import AzureFeed
+
+    feed = AzureFeed(tmp_path_factory.mktemp("azure-feed")).start()
+    feed.add_pat("pat-read-only", write=False)
+    feed.add_pat("pat-read-write", write=True)
+    yield feed
+    feed.stop()
+
+
+def test_the_upload_check_tells_a_read_pat_from_a_read_and_write_one_and_stores_nothing(azure_feed):
+    from ar_wizard.model import Secret
+    from ar_wizard.validate import check_upload
+
+    before = azure_feed.packages()
+
+    read = check_upload(azure_feed.simple_url, azure_feed.upload_url, "azure", Secret("pat-read-only"))
+    write = check_upload(azure_feed.simple_url, azure_feed.upload_url, "azure", Secret("pat-read-write"))
+    wrong = check_upload(azure_feed.simple_url, azure_feed.upload_url, "azure", Secret("pat-revoked"))
+
+    assert not read.ok and read.status == 403 and not read.unverifiable, read.message
+    assert write.ok and write.status == 400, write.message
+    assert not wrong.ok and wrong.status == 401, wrong.message
+    assert azure_feed.packages() == before
+
+
+def _azure_setup(home, feed, pat, *extra):
+    return home.wizard("setup", "--provider", "azure", "--organization", feed.organization, "--feed", feed.feed,
+                       "--url", feed.simple_url, "--index", "azure", "--password-stdin", "--store", "env",
+                       "--yes", *extra, input=pat + "\n")
+
+
+def test_publish_with_a_read_only_pat_is_refused_naming_the_write_scope_and_nothing_is_written(home, azure_feed):
+    from test_setup_real_tools import load_dotenv
+
+    before = home.files()
+
+    result = _azure_setup(home, azure_feed, "pat-read-only", "--publish")
+
+    assert result.returncode == 1, result.stderr
+    assert "Packaging (Read & write) scope" in result.stderr and "Nothing was written" in result.stderr
+    assert "Feed Publisher (Contributor)" in result.stderr
+    assert home.files() == before
+    # The same PAT reads: without --publish it is set up and uv installs with it.
+    assert _azure_setup(home, azure_feed, "pat-read-only").returncode == 0
+    added = home.uv("add", PACKAGE, env=load_dotenv(home))
+    assert added.returncode == 0, added.stderr
+
+
+def test_publish_with_a_read_and_write_pat_is_set_up_and_twine_uploads(home, azure_feed, tmp_path):
+    from private_index import build_wheel, wheel_filename
+    from test_setup_real_tools import load_dotenv
+
+    assert _azure_setup(home, azure_feed, "pat-revoked", "--publish").returncode == 1
+
+    result = _azure_setup(home, azure_feed, "pat-read-write", "--targets", "uv,twine", "--publish")
+
+    assert result.returncode == 0, result.stderr
+    assert f"Uploads to {azure_feed.upload_url} accept the credentials" in result.stderr
+    wheel = tmp_path / wheel_filename("azure-first", "1.0.0")
+    wheel.write_bytes(build_wheel("azure-first", "1.0.0"))
+    uploaded = home.run("twine", "upload", "--non-interactive", "-r", "azure", wheel, env=load_dotenv(home))
+    assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+    assert wheel.name in azure_feed.packages()

@@ -144,6 +144,12 @@ def test_403_names_the_feed_role_to_grant():
     assert "Feed Publisher (Contributor)" in explain(403, publish=True)
 
 
+def test_403_to_a_publish_names_the_write_scope_a_read_only_pat_lacks():
+    assert "a personal access token with the Packaging (Read & write) scope" in explain(403, publish=True)
+    assert "Read & write" not in explain(403)
+    assert "personal access token" not in explain(403, publish=True, username="VssSessionToken")
+
+
 def test_404_names_the_fields_to_check_and_the_project_scope():
     message = explain(404)
     assert "'acme'" in message and "'python-internal'" in message and "the project 'platform'" in message

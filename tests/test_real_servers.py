@@ -98,7 +98,13 @@ def test_with_publish_and_twine_twine_uploads_with_the_written_pypirc(home, real
 # -- what each kind of server needs -------------------------------------------------------
 
 
-def test_a_server_that_never_challenges_gets_authenticate_always_for_uv(home, sign_in_redirect_index):
+# devpi-lockdown behind nginx as its README sets it up, and the WSGI stand-in of its shape.
+NEVER_CHALLENGE = ("devpi_lockdown", "sign_in_redirect_index")
+
+
+@pytest.mark.parametrize("server_fixture", NEVER_CHALLENGE)
+def test_a_server_that_never_challenges_gets_authenticate_always_for_uv(home, request, server_fixture):
+    sign_in_redirect_index = request.getfixturevalue(server_fixture)
     sign_in_redirect_index.set_password("signer", "signer-pw")
 
     result = setup(home, sign_in_redirect_index, "signer", "signer-pw")
@@ -108,8 +114,10 @@ def test_a_server_that_never_challenges_gets_authenticate_always_for_uv(home, si
     assert 'authenticate = "always"' in (home.project / "pyproject.toml").read_text()
 
 
-def test_a_server_that_never_challenges_refuses_a_pip_store_pip_would_not_send(keyring_home, sign_in_redirect_index):
+@pytest.mark.parametrize("server_fixture", NEVER_CHALLENGE)
+def test_a_server_that_never_challenges_refuses_a_pip_store_pip_would_not_send(keyring_home, request, server_fixture):
     home = keyring_home
+    sign_in_redirect_index = request.getfixturevalue(server_fixture)
     sign_in_redirect_index.set_password("signer", "signer-pw")
     before = home.files()
 
@@ -121,10 +129,12 @@ def test_a_server_that_never_challenges_refuses_a_pip_store_pip_would_not_send(k
     assert home.files() == before
 
 
+@pytest.mark.parametrize("server_fixture", NEVER_CHALLENGE)
 def test_without_authenticate_always_uv_gets_no_package_from_a_server_that_never_challenges(
-    home, sign_in_redirect_index
+    home, request, server_fixture
 ):
     # The control for the test above: uv's usual wait for a 401 gets it the sign-in page.
+    sign_in_redirect_index = request.getfixturevalue(server_fixture)
     sign_in_redirect_index.set_password("signer", "signer-pw")
     result = setup(home, sign_in_redirect_index, "signer", "signer-pw", "--no-validate")
     assert result.returncode == 0, result.stderr

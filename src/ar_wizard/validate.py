@@ -90,7 +90,11 @@ def validate_draft(draft: Draft, *, timeout: float = TIMEOUT) -> Verdict:
         timeout=timeout,
     )
     if r.publish and secret is not None and draft.provider in UPLOAD_CHECKED:
-        verdict = _with_uploads(verdict, r.simple_url, r.upload_url, r.username, secret, timeout)
+        read, verdict = verdict, _with_uploads(verdict, r.simple_url, r.upload_url, r.username, secret, timeout)
+        if draft.provider != "generic" and verdict is not read and not verdict.ok and verdict.status in (401, 403):
+            # Refused at the upload URL: the registry's own words for a publish (an Azure PAT's scope).
+            verdict = replace(verdict, message=provider.explain_status(
+                verdict.status, url=r.upload_url, username=r.username, publish=True, fields=draft.fields))
     # A rotation keeps the stores it finds; setup chooses one, and pip must be able to send it.
     if verdict.ok and verdict.unasked and draft.mode == "setup" and "pip" in draft.targets and (
         not draft.stores_secret or draft.store not in ("netrc", "file")

@@ -205,9 +205,12 @@ def explain_status(status: int, *, url: str, username: str, publish: bool) -> st
         )
     if status == 403:
         role = "Feed Publisher (Contributor)" if publish else "Feed Reader"
+        # A PAT made with Packaging (Read) reads the feed and is refused only here, at the upload.
+        pat = f" and a personal access token with the {WRITE_SCOPE} scope (one with {READ_SCOPE} only reads)" \
+            if publish and username != KEYRING_USERNAME else ""
         return (
             f"{url} knows who you are but refused access (403): your account needs at least the {role} role "
-            f"on feed {feed}; a feed owner can grant it in the feed's settings under Permissions."
+            f"on feed {feed}{pat}; a feed owner can grant the role in the feed's settings under Permissions."
         )
     if status == 404:
         where = f"the project {project!r}" if project else "no project (an organization-scoped feed)"
