@@ -439,7 +439,8 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
             unchanged = (home.project / "pyproject.toml").read_bytes() == before
             await pilot.click("#back-button")
             await at_step(pilot, Step.PREVIEW)
-            await wait_until(pilot, lambda: shown_plan(app) is not None, what="the plan, again")
+            # Planned again, the keyring is refused before anything is written, naming the stores that work.
+            await wait_until(pilot, lambda: "no working backend" in text_of(app, "#plan-error"), what="the refusal")
             monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
             await pilot.press("ctrl+b")
             await at_step(pilot, Step.VALIDATE)

@@ -103,8 +103,8 @@ def of(keyring: str) -> Backend | None:
 def refusal(backend: Backend, length: int) -> str | None:
     """Why ``backend`` cannot hold a secret of ``length`` characters, or ``None`` when it can."""
     if not backend.usable:
-        return (f"keyring has {backend.title} here ({backend.note}): install a backend, or choose uv's "
-                f"credential store, {_netrc()} or .env.")
+        return (f"keyring has no working backend to keep secrets in ({backend.name}: {backend.note}): start "
+                f"your desktop's keyring, or choose uv's credential store, {_netrc()} or .env.")
     if backend.max_secret is not None and length > backend.max_secret:
         return (f"This secret has {length:,} characters and {backend.title}, where keyring stores it, holds at most "
                 f"{backend.max_secret:,}: choose uv's credential store, {_netrc()} or .env instead.")

@@ -197,8 +197,9 @@ def _store_finding(keyring: str) -> Finding:
     if backend is None:
         return Finding("keyring-backend", True, f"`{keyring} --list-backends` did not say which store keyring uses.")
     if not backend.usable:
-        return Finding("keyring-backend", False, f"keyring has {backend.title} on this machine: {backend.note}.",
-                       "install a keyring backend, or keep the secret in uv's credential store or netrc")
+        return Finding("keyring-backend", False, f"{keyring} has no working backend to keep secrets in ({backend.name}: "
+                       f"{backend.note}): start your desktop's keyring, or keep the secret in uv's credential store or "
+                       "netrc.", "start the OS keyring, or set PYTHON_KEYRING_BACKEND to a backend that can store")
     detail = f" ({backend.note})" if backend.note else ""
     return Finding("keyring-backend", True, f"keyring keeps passwords in {backend.title}{detail}.")
 
