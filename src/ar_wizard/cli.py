@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import ApplyFailed, UserError
+from .errors import ApplyFailed, UserError, ValidationFailed
 
 if TYPE_CHECKING:
     import argparse
@@ -429,7 +429,6 @@ def _setup(args) -> int:
 
 def _check_uploads_allowed(draft) -> None:
     """Before anything is written: refuse a --publish setup whose identity may not upload."""
-    from .errors import ValidationFailed
     from .listing import ListingError
     from .listing.gcp import publish_refusal
 

@@ -16,17 +16,29 @@ import difflib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths, providers, shells, userpath
-from .discover import Findings, FoundIndex, credentials_for, discover, env_file_vars, stray_env_vars, username_for
-from .errors import UserError
-from .model import Draft, Plan, Secret, SecretWrite
+from .discover import (
+    Findings,
+    FoundIndex,
+    credentials_for,
+    discover,
+    env_file_vars,
+    read_text,
+    split_password,
+    stray_env_vars,
+    username_for,
+)
+from .errors import UserError, ValidationFailed
+from .model import Draft, Plan, Secret, SecretWrite, mask
 from .naming import env_var_stem, index_env_var
+from .providers.base import is_loopback
+from .providers.generic import upload_url_for
 from .urls import ipv4_problem, is_public_index
 
 #: In the order a report lists them; ``info``, ``ok`` and ``skipped`` leave a setup healthy.
@@ -487,8 +499,6 @@ def simple_path(ctx: _Context) -> list[Check]:
 @_check
 def publish_url(ctx: _Context) -> list[Check]:
     """A publish-url that cannot take uploads; found without uploading anything."""
-    from .providers.generic import upload_url_for
-
     out = []
     for index in ctx.uv_indexes:
         if not index.publish_url:
@@ -545,8 +555,6 @@ def credentials_in_url(ctx: _Context) -> list[Check]:
 
 
 def _safe_store(index: FoundIndex) -> str:
-    from .providers.base import is_loopback
-
     parts = urlsplit(index.plain_url)
     uv_ok = userpath.which("uv") and (parts.scheme == "https" or is_loopback(parts.hostname or ""))
     return "uv" if uv_ok else "netrc"
@@ -574,8 +582,6 @@ _USERINFO = re.compile(r"(?P<scheme>https?://)(?P<user>[^/@\s\"':]+):(?P<passwor
 
 @_check
 def credentials_in_lock(ctx: _Context) -> list[Check]:
-    from .discover import read_text
-
     path = ctx.project_dir / "uv.lock"
     text = read_text(path, [])
     if not text or not _USERINFO.search(text):
@@ -652,7 +658,6 @@ def user_scope(ctx: _Context) -> list[Check]:
 
 @_check
 def pip_conf_shadowed(ctx: _Context) -> list[Check]:
-    from .discover import read_text
     from .targets import pip_conf
 
     files = ctx.found.pip_files
@@ -715,8 +720,6 @@ def _shadowed(ctx: _Context, message: str, loser: Path, winner: Path, option: st
 
 
 def _masked_url(url: str) -> str:
-    from .discover import split_password
-
     return split_password(url)[0]
 
 
@@ -768,10 +771,8 @@ def _remint(name: str, project_dir: Path) -> Callable[[], Plan] | None:
 
     def build() -> Plan:
         """The rotation, only once the fresh token is accepted: a refused one is a finding, never "fixed"."""
-        from dataclasses import replace
 
         from . import rotate
-        from .errors import ValidationFailed
         from .mint import mint_token
         from .validate import validate_draft
 
@@ -1114,8 +1115,6 @@ _MARKS = {"ok": "✓", "info": "i", "skipped": "-", "warn": "!", "fail": "✗"}
 
 def render(report: Report, *, verbose: bool = False) -> str:
     """The report for a terminal: findings first, with their fixes; passing checks when ``verbose``."""
-    from .model import mask
-
     lines = []
     for check in sorted(report.checks, key=lambda c: VERDICTS.index(c.verdict)):
         if check.verdict in ("ok", "skipped") and not verbose:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import shells
+from .paths import shown
 
 if TYPE_CHECKING:  # types only: model sits below both, and imports neither at run time
     from .credentials.google import MintedToken
@@ -204,8 +205,6 @@ class Plan:
         # Start-up: only the Preview and --dry-run show diffs (difflib ~5 ms); model stays light
         # for --version and --help, which import it.
         import difflib
-
-        from .paths import shown
 
         out = []
         for change in self.file_changes:

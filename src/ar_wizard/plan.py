@@ -454,8 +454,6 @@ def _check_secret_reads_back(plan: Plan, draft: Draft, r: Resolved) -> None:
 
 def _check_rotated_files_read_back(plan: Plan, draft: Draft) -> None:
     """Rotation writes the secret where it was; refuse first what a file there would not give back."""
-    import unicodedata
-
     secret = draft.secret.reveal() if draft.secret is not None else ""
     for change in plan.changes:
         if not change.holds_secret or change.after is None:

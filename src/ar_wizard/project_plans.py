@@ -187,8 +187,6 @@ def next_steps(draft: Draft, r: Resolved, shell: shells.Shell) -> list[str]:
 
 def _poetry_package_mode(draft: Draft) -> bool:
     """Poetry's ``package-mode`` (default true): ``poetry publish`` refuses a project that turns it off."""
-    from .targets import toml_tables
-
     path = draft.project_dir / "pyproject.toml"
     try:
         settings = toml_tables.read_table(path.read_text(encoding="utf-8-sig"), path=path, table=("tool", "poetry"))

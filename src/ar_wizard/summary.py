@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import mask
+from .paths import shown
 
 if TYPE_CHECKING:
     from .apply import ApplyResult
@@ -71,8 +72,6 @@ def summarize(plan: Plan, result: ApplyResult, *, left_out: list[FileChange] | t
               skipped: bool = False, refused: Verdict | None = None) -> Summary:
     """``left_out``: the changes the user unticked; ``skipped``: the live check was skipped;
     ``refused``: the failed verdict it was skipped over, if it had answered."""
-    from .paths import shown
-
     draft = plan.draft
     name = draft.index_name
     done = []

@@ -9,7 +9,9 @@ for both (Private Service Connect, or a proxy that serves Google's APIs).
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from ..model import Secret
@@ -136,7 +138,6 @@ def reachable(key_file: str = "", source: str = "auto", project: str | None = No
     """``(Listing, MintedToken)``: every Python repository the identity a token is minted for can see.
 
     The projects are ``project``, else every one the identity may list, else the default project (saying why)."""
-    from pathlib import Path
 
     from ..mint import mint_token
 
@@ -176,8 +177,6 @@ def _projects_to_list(token: Secret, key_file: str, listing: Listing, *, api: st
 
 def default_project(key_file: str = "") -> str:
     """The key file's project, $GOOGLE_CLOUD_PROJECT, or gcloud's configured project."""
-    import os
-
     if key_file:
         from ..credentials import google
 
@@ -218,7 +217,6 @@ def _token_for(draft) -> tuple[Secret, str]:
         return draft.minted.secret, draft.minted.identity
     if draft.auth == "token" and draft.secret is not None:
         return draft.secret, ""
-    from pathlib import Path
 
     from ..mint import mint_token
 
