@@ -31,8 +31,10 @@ import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.message import Message
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 from .model import mask
@@ -236,7 +238,21 @@ def opener(*, follow_redirects: bool = True, context: ssl.SSLContext | None = No
     return urllib.request.build_opener(*handlers)
 
 
-def open_url(request, *, timeout: float, follow_redirects: bool = True, context: ssl.SSLContext | None = None):
+class Response(Protocol):
+    """What ``open_url`` gives: an ``http.client.HTTPResponse``, or the ``HTTPError`` an error status is
+    (both carry the status the server sent; ``getcode()``'s ``None`` is only for non-HTTP URLs)."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Message: ...
+    def read(self, amt: int | None = ..., /) -> bytes: ...
+    def __enter__(self) -> Response: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def open_url(request, *, timeout: float, follow_redirects: bool = True,
+             context: ssl.SSLContext | None = None) -> Response:
     """Open ``request`` (a ``urllib.request.Request``); an HTTP error status is returned as the
     response (``HTTPError`` is one), anything else raises ``NetworkError`` with its sentence."""
     import urllib.error
@@ -253,7 +269,7 @@ def open_url(request, *, timeout: float, follow_redirects: bool = True, context:
         try:
             return opener(follow_redirects=follow_redirects, context=context).open(request, timeout=timeout)
         except urllib.error.HTTPError as err:
-            return err
+            return cast("Response", err)  # an error status is an answer: HTTPError reads like a response
     except urllib.error.URLError as err:
         raise NetworkError(describe(err.reason, url, timeout, proxy), err.reason) from None
     except (OSError, ValueError) as err:

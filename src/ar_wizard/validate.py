@@ -161,7 +161,7 @@ def _post_upload(upload_url: str, authorization: str | None, timeout: float) -> 
         request.add_unredirected_header("Authorization", authorization)
     try:
         with open_url(request, timeout=timeout, follow_redirects=False) as response:
-            return response.getcode()
+            return response.status
     except NetworkError as err:
         raise _Unreachable(err.message) from None
 
@@ -311,7 +311,7 @@ def _fetch(url: str, authorization: str | None, timeout: float, *, read: int = _
             request.add_unredirected_header("Authorization", authorization)
         try:
             with open_url(request, timeout=timeout, follow_redirects=False) as response:
-                status = response.getcode()
+                status = response.status
                 headers = response.headers
                 body = response.read(read) if read else b""
         except NetworkError as err:
@@ -549,7 +549,7 @@ def _devpi_login(url: str, username: str, secret: Secret, projects, timeout: flo
 
     try:
         with open_url(request, timeout=timeout, follow_redirects=False) as response:
-            status = response.getcode()
+            status = response.status
     except NetworkError as err:
         raise _Unreachable(err.message) from None
     if status == 200:

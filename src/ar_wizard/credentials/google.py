@@ -287,7 +287,7 @@ def _request_adapter():
             try:
                 # An error status is an answer google-auth reads (invalid_grant and friends).
                 with open_url(req, timeout=timeout or TIMEOUT) as resp:
-                    return Response(resp.getcode(), resp.headers, resp.read())
+                    return Response(resp.status, resp.headers, resp.read())
             except NetworkError as err:
                 raise exceptions.TransportError(err.message) from None
             except OSError as err:  # the connection broke while the body was read

@@ -93,7 +93,7 @@ def run(argv: list[str], *, stdin: str | None = None, timeout: float = 60) -> Re
             proc.communicate()
         if watcher is not None:
             watcher(None)
-    return Result(proc.returncode, out, errors)
+    return Result(proc.wait(), out, errors)  # it has ended: wait() only gives its code
 
 
 def _tied_to_us(*, die_with_us: bool) -> dict:

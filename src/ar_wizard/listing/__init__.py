@@ -71,7 +71,7 @@ def request_json(url: str, *, authorization: str, body: dict | None = None, time
     host = urlsplit(url).hostname or url
     try:
         with open_url(request, timeout=timeout) as response:
-            status = response.getcode()
+            status = response.status
             raw = response.read()
             content_type = response.headers.get("Content-Type", "")
     except NetworkError as err:

@@ -46,7 +46,7 @@ class WizardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.where(), id="steps")
-        yield Static(self._intro(self.HELP), id="intro")
+        yield Static(self._intro(self.HELP or ""), id="intro")
         # The body scrolls with the mouse and the focused widget; it is not a Tab stop itself.
         with VerticalScroll(id="body", can_focus=False):
             yield from self.body()
