@@ -61,11 +61,11 @@ def test_a_socks_proxy_is_said_plainly_to_be_one_the_check_cannot_use(monkeypatc
     assert raised.value.message.startswith("The proxy socks5h://127.0.0.1:1080 (from ALL_PROXY) is a SOCKS proxy")
 
 
-def _get(url: str):
+def _get(url: str) -> int:
     import urllib.request
 
     with network.open_url(urllib.request.Request(url), timeout=5) as response:
-        return response.getcode()
+        return response.status
 
 
 def test_a_request_goes_through_the_proxy_named_only_in_all_proxy(private_index, monkeypatch):
