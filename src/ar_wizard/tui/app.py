@@ -10,7 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..flow import Step, next_step, previous_step
-from ..model import Draft, fresh_draft
+from ..model import Draft, fresh_draft, mask
 from .screens import screen_for
 
 if TYPE_CHECKING:  # the first frame needs none of these
@@ -95,8 +95,6 @@ class WizardApp(App[int]):
         import traceback
 
         from rich.text import Text
-
-        from ..model import mask
 
         self.bell()
         report = mask(traceback.format_exc())

@@ -12,8 +12,8 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Button, LoadingIndicator, Static
 
-from ..apply import ApplyResult
-from ..doctor import Report
+from ..apply import ApplyResult, apply
+from ..doctor import VERDICTS, Report, diagnose
 from ..model import Plan, mask
 from ..paths import shown
 from .background import Finished, report
@@ -103,8 +103,6 @@ class DoctorScreen(WizardScreen):
 
     @work(thread=True, exclusive=True, group="doctor")
     def run_checks(self) -> None:
-        from ..doctor import diagnose
-
         project_dir = self.wizard.draft.project_dir
         report(self, lambda: diagnose(project_dir), outcome=ReportReady)
 
@@ -134,8 +132,6 @@ class DoctorScreen(WizardScreen):
         self.action_rerun()
 
     async def _show_report(self, doctor_report) -> None:
-        from ..doctor import VERDICTS
-
         self.report = doctor_report
         box = self.query_one("#checks")
         await box.remove_children()
@@ -198,8 +194,6 @@ class DoctorScreen(WizardScreen):
 
     @work(thread=True, exclusive=True, group="fix")
     def run_fix(self, plan) -> None:
-        from ..apply import apply
-
         report(self, lambda: apply(plan, label=f"doctor fix {plan.draft.index_name} (wizard)"), abandon=False,
                outcome=FixApplied)
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from ... import providers
 from ...flow import Step
+from ...providers.azure import NONINTERACTIVE_NOTE
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, Choices, Field, example
@@ -102,8 +103,6 @@ class AuthScreen(StepScreen):
         if method == "keyring":
             note = "The index URL will carry the username and uv will use keyring-provider = \"subprocess\"."
             if self.provider.key == "azure":
-                from ...providers.azure import NONINTERACTIVE_NOTE
-
                 note += " " + NONINTERACTIVE_NOTE
         elif method == "service-account-key":
             note = "A JSON key does not expire by default: anyone who copies it has access until it is deleted."
@@ -151,8 +150,6 @@ class AuthScreen(StepScreen):
 
     @on(KeyringChecked)
     def show_findings(self, message: KeyringChecked) -> None:
-        from textual.markup import escape
-
         panel = self.query_one("#keyring-findings", Static)
         if message.error:
             panel.update(f"[$error]✗ {escape(message.error)}[/]")

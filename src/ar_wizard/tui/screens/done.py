@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, RadioSet, Static
 from ...errors import UserError
 from ...flow import Step
 from ...model import mask
+from ...paths import shown
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, Field
@@ -188,7 +189,6 @@ class DoneScreen(StepScreen):
     def write_snippet(self) -> None:
         """Write the snippet into the project as one transaction: backed up, undoable, never over other content."""
         from ...apply import run_transaction
-        from ...paths import shown
         from ...snippets import file_change
 
         if self._snippet is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 
 from textual.app import ComposeResult
@@ -57,8 +58,6 @@ class RegistryScreen(StepScreen):
 
     def _region(self) -> str:
         """The region typed before, else the one the AWS CLI would use ($AWS_REGION, $AWS_DEFAULT_REGION)."""
-        import os
-
         if self.provider.key != "aws":
             return ""
         return self.draft.fields.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "")

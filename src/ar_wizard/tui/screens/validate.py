@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
@@ -55,8 +56,6 @@ class ValidateScreen(StepScreen):
         self.refresh_nav()
 
     def body(self) -> ComposeResult:
-        from textual.containers import Horizontal
-
         yield Static("", id="asking")
         yield LoadingIndicator(id="spinner")
         yield Static("", id="verdict", classes="verdict")
