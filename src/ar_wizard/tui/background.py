@@ -27,8 +27,10 @@ class Abandoned(Exception):
 class Finished(Message, Generic[T]):
     """A worker's result for its screen: ``value``, or the sentence of the ``error``.
 
-    A screen with more than one kind of work posts a subclass per outcome
-    (the Doctor screen: a report, a fix's plan, an applied fix)."""
+    Each worker posts a subclass of its own that names the value's type (Validate's
+    ``Checked(Finished["Verdict"])``; the Doctor screen's report, a fix's plan, an applied
+    fix), and its screen handles that class: a handler knows what it is given, and two
+    workers on one screen never take each other's results."""
 
     def __init__(self, value: T | None = None, error: str | None = None) -> None:
         super().__init__()
@@ -41,8 +43,11 @@ class Finished(Message, Generic[T]):
         return self.value
 
 
-def report(screen, fn: Callable[[], T], *, abandon: bool = True, outcome: type[Finished] = Finished) -> None:
+def report(screen, fn: Callable[[], T], *, outcome: type[Finished[T]], abandon: bool = True) -> None:
     """From a thread worker: run ``fn`` and post its outcome to ``screen`` as an ``outcome`` message.
+
+    The one way a worker hands its result over (never ``call_from_thread``): posted, it is
+    handled in order with the screen's other messages, and not at all once the worker is cancelled.
 
     ``abandon=False`` is for the transaction, which must finish once started."""
     try:

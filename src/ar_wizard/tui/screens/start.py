@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...errors import UserError
@@ -15,6 +18,13 @@ from ...paths import shown
 from ...urls import is_public_index
 from ..background import Finished, report
 from ..base import StepScreen
+
+if TYPE_CHECKING:
+    # Named as strings in the outcomes' types: the core modules load when the workers run.
+    from ...discover import Findings  # noqa: F401
+    from ...expiry import TokenExpiry  # noqa: F401
+    from ...join import IndexStatus  # noqa: F401
+    from ...model import Draft  # noqa: F401
 
 # Plain text with click actions and keys, not a list widget: a list costs 10-15 ms
 # before the first frame, over the start-up budget (benchmarks/startup.py).
@@ -26,6 +36,18 @@ CHOICES = (
 JOIN_QUESTION = (
     "[b]Which index do you need credentials for?[/]\nIt is configured already; only your own secret is stored."
 )
+
+
+class LookedAround(Finished["tuple[Findings, list[TokenExpiry]]"]):
+    """What is configured on this machine, and the tokens that expire soon (what could not be read is a problem)."""
+
+
+class CredentialsFound(Finished["list[IndexStatus]"]):
+    """Whether this machine holds credentials for each configured index, or why uv or keyring would not say."""
+
+
+class RotationReady(Finished["Draft"]):
+    """The rotation of the picked index's secret, ready to go on with, or why its secret cannot be found."""
 
 
 class StartScreen(StepScreen):
@@ -41,6 +63,13 @@ class StartScreen(StepScreen):
                 tooltip="Credentials on this machine for an index the project already names"),
     ]
 
+    #: why the picked index cannot be rotated, under the choices while there is a reason: app.tcss
+    #: shows it by the class
+    rotation_refused: reactive[bool] = reactive(False, init=False)
+
+    def watch_rotation_refused(self, refused: bool) -> None:
+        self.set_class(refused, "-rotation-refused")
+
     def body(self) -> ComposeResult:
         yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")
         yield Static(CHOICES, id="choice")
@@ -54,22 +83,27 @@ class StartScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="discover")
     def discover(self) -> None:
-        from ...discover import discover
-        from ...expiry import expiring
+        project_dir = self.draft.project_dir
 
-        try:
-            findings = discover(self.draft.project_dir)
-            soon = expiring()
-        except (UserError, OSError) as err:
-            # What could not be looked at is said on the screen; the wizard itself still works.
-            from ...discover import Findings
-            from ...fileio import describe_os_error
+        def look_around():
+            from ...discover import discover
+            from ...expiry import expiring
 
-            why = describe_os_error(err) if isinstance(err, OSError) else err.for_wizard()
-            findings, soon = Findings(problems=[why]), []
-        self.app.call_from_thread(self._found, findings, soon)
+            try:
+                return discover(project_dir), expiring()
+            except (UserError, OSError) as err:
+                # What could not be looked at is said on the screen; the wizard itself still works.
+                from ...discover import Findings
+                from ...fileio import describe_os_error
 
-    def _found(self, findings, soon) -> None:
+                why = describe_os_error(err) if isinstance(err, OSError) else err.for_wizard()
+                return Findings(problems=[why]), []
+
+        report(self, look_around, outcome=LookedAround)
+
+    @on(LookedAround)
+    def _found(self, message: LookedAround) -> None:
+        findings, soon = message.result()
         self.wizard.findings = findings
         self.wizard.expiring = soon
         self.show_findings()
@@ -80,15 +114,14 @@ class StartScreen(StepScreen):
         """Whether this machine holds credentials for each configured index (runs uv and keyring)."""
         from ...join import status
 
-        try:
-            statuses = status(findings, self.draft.project_dir)
-        except UserError as err:  # uv or keyring would not answer: each index's line says so
-            statuses = []
-            self.app.call_from_thread(self.notify, err.for_wizard(), severity="warning")
-        self.app.call_from_thread(self._credentials_found, statuses)
+        project_dir = self.draft.project_dir
+        report(self, lambda: status(findings, project_dir), outcome=CredentialsFound)
 
-    def _credentials_found(self, statuses) -> None:
-        self.wizard.statuses = statuses
+    @on(CredentialsFound)
+    def _credentials_found(self, message: CredentialsFound) -> None:
+        if message.error:  # uv or keyring would not answer: each index's line says so
+            self.notify(message.error, severity="warning")
+        self.wizard.statuses = message.value or []
         self.show_findings()
 
     def _status_of(self, index) -> str:
@@ -222,10 +255,10 @@ class StartScreen(StepScreen):
         from ... import rotate
 
         project_dir = self.draft.project_dir
-        report(self, lambda: rotate.draft_for(rotate.find(name, project_dir), project_dir))
+        report(self, lambda: rotate.draft_for(rotate.find(name, project_dir), project_dir), outcome=RotationReady)
 
-    @on(Finished)
-    def rotate_ready(self, message: Finished) -> None:
+    @on(RotationReady)
+    def rotate_ready(self, message: RotationReady) -> None:
         if message.error:
             self.show_error(message.error)
             return
@@ -240,7 +273,7 @@ class StartScreen(StepScreen):
             self.query_one("#body").mount(Static("", id="start-error", classes="error"))
         box = self.query_one("#start-error", Static)
         box.update(f"✗ {escape(error)}" if error else "")
-        box.display = error is not None
+        self.rotation_refused = error is not None
 
     def action_doctor(self) -> None:
         from ..doctor import DoctorScreen

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from ...errors import all_of
@@ -13,6 +17,9 @@ from ...stores import STORE_TITLES, StoreRefused, check_store
 from ..background import Finished, report
 from ..base import StepScreen
 from ..fields import Choice, Tick
+
+if TYPE_CHECKING:
+    from ...readiness import Readiness  # noqa: F401 - StoreChecked's type, named as a string: the core loads when it runs
 
 TOOLS = {
     "uv": "uv — uv add / lock / sync / pip",
@@ -24,10 +31,26 @@ TOOLS = {
 }
 
 
+class StoreChecked(Finished["tuple[tuple[str, str], Readiness]"]):
+    """Whether the store works on this machine (after installing keyring, when asked), with the
+    (auth, store) choice it was checked for."""
+
+
 class TargetsScreen(StepScreen):
     STEP = Step.TARGETS
     HEADING = "Which tools, and where does the secret live?"
     HELP = "Not every tool reads every store, and a store must work on this machine: both are checked below."
+
+    #: a keyring plugin stores nothing, so there is no store to choose; Install keyring is offered
+    #: while the chosen store needs it: app.tcss shows and hides them by the classes these set
+    stores_nothing: reactive[bool] = reactive(False, init=False)
+    install_offered: reactive[bool] = reactive(False, init=False)
+
+    def watch_stores_nothing(self, nothing: bool) -> None:
+        self.set_class(nothing, "-stores-nothing")
+
+    def watch_install_offered(self, offered: bool) -> None:
+        self.set_class(offered, "-install-offered")
 
     @property
     def tools(self) -> list[str]:
@@ -55,10 +78,8 @@ class TargetsScreen(StepScreen):
             self.query_one(f"#tool-{tool}", Tick).value = tool in self.draft.targets
         self.query_one("#publish", Tick).value = self.draft.publish
         self.query_one(f"#store-{self.draft.store}", RadioButton).value = True
-        # A keyring plugin stores nothing, so there is no store to choose.
-        for widget in (self.query_one("#store", RadioSet), self.query_one("#store-heading")):
-            widget.display = self.draft.stores_secret
-        self.query_one("#install-keyring").display = False
+        self.stores_nothing = not self.draft.stores_secret
+        self.install_offered = False
         self._show_check()
         self._check_readiness()
         self.query_one("#store" if self.draft.stores_secret else "#tool-uv").focus()
@@ -122,7 +143,7 @@ class TargetsScreen(StepScreen):
 
     def _check_readiness(self, install: str | None = None) -> None:
         box = self.query_one("#store-ready", Static)
-        self.query_one("#install-keyring").display = False
+        self.install_offered = False
         if install is not None:
             box.update("Installing keyring with uv…")
         else:
@@ -132,8 +153,6 @@ class TargetsScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="readiness")
     def run_readiness(self, key: tuple[str, str], install: str | None) -> None:
-        from dataclasses import replace
-
         from ... import readiness
 
         draft = replace(self.draft, store=key[1])
@@ -145,10 +164,10 @@ class TargetsScreen(StepScreen):
                 keyring_setup.install(install)
             return key, readiness.check(draft)
 
-        report(self, checked)
+        report(self, checked, outcome=StoreChecked)
 
-    @on(Finished)
-    def show_readiness(self, message: Finished) -> None:
+    @on(StoreChecked)
+    def show_readiness(self, message: StoreChecked) -> None:
         box = self.query_one("#store-ready", Static)
         if message.error:
             box.update(f"✗ {escape(message.error)}")
@@ -166,13 +185,13 @@ class TargetsScreen(StepScreen):
             box.update(f"✗ {escape(ready.message)}{other}")
             box.set_classes("reason error")
         button = self.query_one("#install-keyring", Button)
-        button.display = ready.install is not None
+        self.install_offered = ready.install is not None
         if ready.install is not None:
             button.label = "Install keyring" + (f" with {ready.install}" if ready.install else "") + " (uv tool install)"
             self._install = ready.install
         if not ready.ok:
             # The answer to the choice just made, and its fix: in view below the choices, on any screen size.
-            self.call_after_refresh((button if button.display else box).scroll_visible, animate=False)
+            self.call_after_refresh((button if self.install_offered else box).scroll_visible, animate=False)
         self.refresh_nav()
 
     @on(Button.Pressed, "#install-keyring")
