@@ -968,9 +968,9 @@ def test_applying_the_user_scope_plan_lets_uv_outside_the_project_resolve_the_pa
     assert "[[index]]" in (home.root / ".config" / "uv" / "uv.toml").read_text()
     report = doctor(home)
     assert report.verdicts("user-scope") == {"ok"} and report.exit == 0
-    assert uv_outside_the_project_resolves(home)
     # The index is now in both configs: one index to uv, so one live check and one line, not two.
     assert len(report.checks("credentials-accepted")) == 1
+    assert uv_outside_the_project_resolves(home)
 
 
 # -- pip-conf-shadowed -------------------------------------------------------------------
