@@ -48,9 +48,13 @@ class Platform:
         return self.os == "windows"
 
     def var(self, name: str) -> str | None:
-        """An environment variable, or ``None`` when unset or blank (as every tool here treats blank)."""
-        value = self.env.get(name, "").strip()
-        return value or None
+        """An environment variable, or ``None`` when unset or blank (as every tool here treats blank).
+
+        Windows' environment ignores case (``Path``, ``PSModulePath``), so a Windows profile does too."""
+        value = self.env.get(name, "")
+        if not value and self.windows:
+            value = next((v for k, v in self.env.items() if k.upper() == name.upper()), "")
+        return value.strip() or None
 
     # --- the user's directories -------------------------------------------------------------
 

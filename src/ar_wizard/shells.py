@@ -18,7 +18,7 @@ SHELLS: tuple[Shell, ...] = ("posix", "powershell", "cmd")
 #: What ``.env`` holds, as ``targets/env_file.py`` writes it and a POSIX shell reads it: ``NAME=value``
 #: (``export`` allowed), the value bare or in single quotes, then backslashes written twice each, then
 #: an optional comment. Group 1 is the name, 2 the quoted body, 3 the bare body, 4 the backslashes.
-#: The pattern uses only what .NET's regex and Python's ``re`` read alike, so the tests run it in both senses.
+#: The pattern uses only what .NET's regex and Python's ``re`` read alike, so the tests check it with ``re``.
 ENV_LINE = r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(?:'([^']*)'|([^\s#'\\]*))((?:\\\\)*)\s*(?:#.*)?$"
 
 
@@ -33,24 +33,14 @@ def detect(platform: Platform | None = None) -> Shell:
     platform = platform or current()
     if any(platform.var(v) for v in ("BASH_VERSION", "ZSH_VERSION", "KSH_VERSION", "FISH_VERSION", "NU_VERSION")):
         return "posix"
-    modules = _var(platform, "PSModulePath")
+    modules = platform.var("PSModulePath")
     if modules and (not platform.windows or "documents" in modules.lower()):
         return "powershell"
     if platform.var("SHELL"):
         return "posix"
     if platform.windows:
-        return "cmd" if _var(platform, "PROMPT") else "powershell"
+        return "cmd" if platform.var("PROMPT") else "powershell"
     return "posix"
-
-
-def _var(platform: Platform, name: str) -> str | None:
-    """A variable by name, ignoring case on Windows as its environment does."""
-    if not platform.windows:
-        return platform.var(name)
-    for key, value in platform.env.items():
-        if key.upper() == name.upper() and value.strip():
-            return value
-    return None
 
 
 def quote(shell: Shell, value: str) -> str:

@@ -36,12 +36,8 @@ def own_scripts_dir(platform: Platform | None = None) -> Path | None:
 
 
 def _path_variable(platform: Platform) -> str:
-    if platform.windows:  # Windows names it Path; its environment ignores case
-        for key, value in platform.env.items():
-            if key.upper() == "PATH":
-                return value
-        return ""
-    return platform.env.get("PATH", os.defpath)
+    # (Windows names it Path: Platform.var ignores case there, as Windows does)
+    return platform.var("PATH") or ("" if platform.windows else os.defpath)
 
 
 def path_separator(platform: Platform) -> str:
