@@ -134,7 +134,10 @@ class DoctorScreen(WizardScreen):
     async def _show_report(self, doctor_report) -> None:
         self.report = doctor_report
         box = self.query_one("#checks")
-        await box.remove_children()
+        # The fix box is made once, in on_mount, and kept: a report shown while another is being
+        # mounted (a re-run after a fix) must never find it gone.
+        fix_box = self.query_one("#fix")
+        await box.remove_children([child for child in box.children if child is not fix_box])
         widgets: list[Widget] = []
         shown_checks = sorted(doctor_report.checks, key=lambda c: VERDICTS.index(c.verdict))
         for n, check in enumerate(shown_checks):
@@ -152,8 +155,7 @@ class DoctorScreen(WizardScreen):
         summary = f"{count} finding{'' if count == 1 else 's'}." if count else "Healthy: nothing to fix."
         widgets.insert(0, Static(f"[b]{summary}[/]", id="doctor-summary"))
         self._checks = shown_checks
-        widgets.append(self._fix_box())
-        await box.mount_all(widgets)
+        await box.mount_all(widgets, before=fix_box)
         self._show_fix(None)
 
     @on(Button.Pressed, ".fix")
