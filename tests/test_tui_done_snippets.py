@@ -16,10 +16,6 @@ from wizard_driver import finish_from_validate, wait_until, walk_to_validate
 SIZE = (110, 45)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def shown_code(screen: DoneScreen) -> str:
     """The snippet's text as the screen draws it, highlighted."""
     syntax = screen.query_one("#snippet", Static).content
@@ -72,7 +68,7 @@ def test_the_done_screen_shows_the_snippets_and_writes_one_only_when_asked(home,
             again = str(outcome.render())
         return first, nothing_written_yet, copied, shown, wrote, again
 
-    first, nothing_written_yet, copied, shown, wrote, again = run(flow())
+    first, nothing_written_yet, copied, shown, wrote, again = asyncio.run(flow())
 
     assert nothing_written_yet
     assert yaml.safe_load(first)["jobs"]["build"]["steps"]
@@ -103,6 +99,6 @@ def test_the_done_screen_refuses_to_replace_a_different_file(home, private_index
             await wait_until(pilot, lambda: str(outcome.render()), what="the write")
             return str(outcome.render())
 
-    outcome = run(flow())
+    outcome = asyncio.run(flow())
     assert "already exists with other content" in outcome
     assert workflow.read_text() == "name: ours\n"

@@ -27,10 +27,6 @@ from wizard_driver import (
 SIZE = (110, 45)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def config_files(home) -> dict:
     """What a user would diff: every file but the wizard's own state and uv's caches."""
     return {p: b for p, b in home.files().items() if ".local/state/ar-wizard" not in str(p)}
@@ -48,7 +44,8 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store=store, targets=targets, publish=True)
+                                   secret=password, store=store, targets=targets, publish=True,
+                                   keys=store == "uv")  # one walk types every character
             await finish_from_validate(pilot)
             await pilot.click("#check-button")
             await wait_until(pilot, lambda: "uv resolved" in str(pilot.app.screen.query_one("#proof").render()),
@@ -56,7 +53,7 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
             await next_step(pilot)
         return app
 
-    app = run(flow())
+    app = asyncio.run(flow())
     by_wizard = config_files(home)
     assert app.return_value == 0
     assert "uv add PACKAGE" in "\n".join(app.plan.next_steps)
@@ -81,7 +78,7 @@ def test_back_keeps_what_was_typed(home, private_index):
             screen = pilot.app.screen
             return screen.query_one("#field-url", Input).value, screen.query_one("#index-name", Input).value
 
-    assert run(flow()) == ("http://127.0.0.1:9/simple/", "acme")
+    assert asyncio.run(flow()) == ("http://127.0.0.1:9/simple/", "acme")
 
 
 def test_a_failing_validation_blocks_next_and_says_why(home, private_index, account):
@@ -100,7 +97,7 @@ def test_a_failing_validation_blocks_next_and_says_why(home, private_index, acco
             return shown_step(app), str(screen.query_one("#verdict").render()), why
 
     before = config_files(home)
-    step, verdict, why = run(flow())
+    step, verdict, why = asyncio.run(flow())
     assert step == Step.VALIDATE
     assert "rejected the credentials" in verdict
     assert any("did not accept the credentials" in w for w in why)
@@ -125,7 +122,7 @@ def test_back_cancels_a_validation_that_is_still_waiting(home):
             return worker, validate_screen, app.verdict
 
     try:
-        worker, screen, verdict = run(flow())
+        worker, screen, verdict = asyncio.run(flow())
     finally:
         listener.close()
     assert worker.is_cancelled and not screen.is_attached
@@ -150,7 +147,7 @@ def test_leaving_after_typing_asks_first_and_writes_nothing(home, confirm):
             await pilot.pause()
             return app, getattr(pilot.app.screen, "STEP", None)
 
-    app, step = run(flow())
+    app, step = asyncio.run(flow())
     if confirm:
         assert app.return_value == 0
     else:
@@ -171,7 +168,7 @@ def test_leaving_before_typing_anything_does_not_ask(home, steps_in):
             await pilot.pause()
         return app
 
-    assert run(flow()).return_value == 0
+    assert asyncio.run(flow()).return_value == 0
 
 
 def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
@@ -189,7 +186,7 @@ def test_fields_say_why_they_are_wrong_as_they_are_typed(home):
             await pilot.pause()
             return reasons, shown_step(pilot.app), focused_id(pilot.app)
 
-    reasons, step, focused = run(flow())
+    reasons, step, focused = asyncio.run(flow())
     assert any("contains credentials" in r for r in reasons)
     assert any("is not allowed" in r for r in reasons)
     assert step == Step.REGISTRY and focused == "field-url"
@@ -228,7 +225,7 @@ def test_the_gcp_path_mints_a_token_from_a_key_file_and_uv_resolves_with_it(
             await next_step(pilot)
         return app, parsed, username
 
-    app, parsed, username = run(flow())
+    app, parsed, username = asyncio.run(flow())
     assert parsed == ["europe-west1", "acme-prod", "py"]
     assert username == "oauth2accesstoken"
     assert "login oauth2accesstoken" in (home.root / ".netrc").read_text()
@@ -243,4 +240,4 @@ def test_enter_on_the_start_screen_begins_a_new_setup(home):
             await at_step(pilot, Step.PROVIDER)
             return shown_step(pilot.app)
 
-    assert run(flow()) == Step.PROVIDER
+    assert asyncio.run(flow()) == Step.PROVIDER

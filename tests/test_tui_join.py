@@ -16,10 +16,6 @@ from wizard_driver import at_step, next_step, shown_plan, type_into, wait_until
 SIZE = (110, 45)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def names_index(home, url: str, name: str = "acme") -> bytes:
     """The project as a teammate clones it: the index is in pyproject.toml, no secret anywhere."""
     text = (home.project / "pyproject.toml").read_text() + f'\n[[tool.uv.index]]\nname = "{name}"\nurl = "{url}"\n'
@@ -70,7 +66,7 @@ def test_joining_a_generic_index_stores_only_the_secret_and_uv_add_works(home, p
             await at_step(pilot, Step.DONE)
         return app, start, steps, files
 
-    app, start, steps, files = run(flow())
+    app, start, steps, files = asyncio.run(flow())
     assert "no credentials on this machine" in start and "▸ Add my credentials for 'acme'  Enter or A" in start
     assert "step 2 of 8" in steps  # Start, Auth, Credentials, Targets, Validate, Preview, Apply, Done
     assert files == [str(home.root / ".netrc")]
@@ -94,7 +90,7 @@ def test_an_index_with_credentials_here_is_shown_with_where_they_are(home, priva
             await pilot.pause()
             return str(app.screen.query_one("#findings").render()), str(app.screen.query_one("#choice").render())
 
-    findings, choices = run(flow())
+    findings, choices = asyncio.run(flow())
     assert "✓ credentials in ~/.netrc (machine 127.0.0.1)" in findings
     assert "Add my credentials" not in choices
 
@@ -109,7 +105,7 @@ def test_the_start_screen_draws_before_the_credentials_are_looked_up(home, priva
             await wait_until(pilot, lambda: app.statuses is not None, what="the credentials look-up")
             return first
 
-    shown, statuses = run(flow())
+    shown, statuses = asyncio.run(flow())
     assert "Looking at this machine" in shown and statuses is None
 
 
@@ -161,7 +157,7 @@ def test_joining_a_gar_index_asks_google_s_way_and_uv_add_works_with_pyproject_b
             await wait_until(pilot, lambda: app.result is not None, what="apply")
         return app, joining, username, label
 
-    app, joining, username, label = run(flow())
+    app, joining, username, label = asyncio.run(flow())
     assert app.draft.provider == "gcp" and "Google Artifact Registry" in joining
     assert username == "oauth2accesstoken" and "Access token" in label
     assert (home.project / "pyproject.toml").read_bytes() == pyproject
@@ -211,7 +207,7 @@ def test_joining_a_plugin_index_whose_plugin_cannot_answer_here_offers_the_plugi
             await at_step(pilot, Step.TARGETS)  # a plugin mints the token: there is no secret to type
         return start, method, findings
 
-    start, method, findings = run(flow())
+    start, method, findings = asyncio.run(flow())
     assert "its keyring plugin cannot answer here" in start and "Add my credentials for 'gar'" in start
     assert method == "keyring"
     assert "✗" in findings and "uv tool install keyring --with keyrings.google-artifactregistry-auth" in findings

@@ -21,10 +21,6 @@ from wizard_driver import at_step, finish_from_validate, type_into, wait_until
 SIZE = (110, 45)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -54,7 +50,7 @@ def test_rotating_in_the_wizard_replaces_only_the_secret_and_uv_works_again(home
             await finish_from_validate(pilot)
         return app
 
-    app = run(flow())
+    app = asyncio.run(flow())
 
     assert app.draft.mode == "rotate"
     assert app.result.backup_id
@@ -77,7 +73,7 @@ def test_the_start_screen_says_when_a_minted_token_expires_soon(home, private_in
             await pilot.pause()
             return text_of(app, "#findings")
 
-    shown = run(flow())
+    shown = asyncio.run(flow())
 
     assert "The token for gar expires in 20 min — rotate now? Press R." in shown
 
@@ -110,7 +106,7 @@ def test_the_doctor_screen_previews_a_fix_masked_and_applies_it_with_a_backup(ho
                              what="the fix and the checks after it")
             return found, preview
 
-    found, preview = run(flow())
+    found, preview = asyncio.run(flow())
 
     assert "credentials-in-url" in found
     assert password not in preview and "pyproject.toml" in preview and "****" in preview

@@ -17,10 +17,6 @@ from wizard_driver import at_step, next_step, shown_plan, type_into, wait_until,
 SIZE = (100, 36)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -71,7 +67,7 @@ def test_leaving_pyproject_out_in_the_preview_is_not_called_set_up_and_uv_add_is
             await preview_to_done(pilot, untick=("pyproject.toml",))
             return text_of(app, "#summary"), app.screen.query_one("#proof-row").display, app.summary()
 
-    shown, proof_offered, summary = run(flow())
+    shown, proof_offered, summary = asyncio.run(flow())
     assert "is set up" not in shown and "acme is only partly set up" in shown
     assert "pyproject.toml was left out, so uv does not know acme yet" in shown
     assert "uv add" not in shown and "pip install PACKAGE" in shown
@@ -94,7 +90,7 @@ def test_skipping_a_refused_check_says_the_index_refused_and_offers_no_uv_proof_
             await preview_to_done(pilot)
             return text_of(app, "#summary"), app.screen.query_one("#proof-row").display
 
-    shown, proof_offered = run(flow())
+    shown, proof_offered = asyncio.run(flow())
     assert "✓" not in shown and "acme is written, but the index refused the credentials" in shown
     assert "401" in shown and "Once the index accepts the secret:" in shown
     assert not proof_offered
@@ -125,7 +121,7 @@ def test_a_rotation_ends_in_rotated_not_set_up(home, private_index, account):
             await preview_to_done(pilot)
             return text_of(app, "#summary")
 
-    shown = run(flow())
+    shown = asyncio.run(flow())
     assert "The secret of acme is rotated" in shown and "set up" not in shown
 
 
@@ -170,7 +166,7 @@ def test_a_change_rolled_back_before_the_wizard_began_is_said_on_the_start_scree
             await pilot.pause()
             return text_of(app, "#findings")
 
-    assert "⚠ An interrupted change (setup acme) was rolled back." in run(flow())
+    assert "⚠ An interrupted change (setup acme) was rolled back." in asyncio.run(flow())
 
 
 # -- keys ---------------------------------------------------------------------------------
@@ -194,7 +190,7 @@ def test_on_the_provider_screen_the_highlight_is_the_choice_and_enter_moves_on(h
             await at_step(pilot, Step.REGISTRY)
             return after_next, wizard(pilot).draft.provider
 
-    assert run(flow()) == ("gcp", "aws")
+    assert asyncio.run(flow()) == ("gcp", "aws")
 
 
 def test_a_second_ctrl_c_in_the_quit_dialog_quits(home):
@@ -209,7 +205,7 @@ def test_a_second_ctrl_c_in_the_quit_dialog_quits(home):
             await wait_until(pilot, lambda: app.return_code is not None, what="the wizard to close")
         return app.return_code
 
-    assert run(flow()) == 0
+    assert asyncio.run(flow()) == 0
 
 
 def test_tab_in_the_preview_and_done_goes_from_control_to_control_not_through_headings(home, private_index, account):
@@ -235,7 +231,7 @@ def test_tab_in_the_preview_and_done_goes_from_control_to_control_not_through_he
                 in_done.append(type(app.focused).__name__)
             return in_preview, in_done
 
-    in_preview, in_done = run(flow())
+    in_preview, in_done = asyncio.run(flow())
     assert set(in_preview) == {"Tick"}
     assert set(in_done) == {"Input", "Button", "RadioSet"}  # the package, Check now, the snippet's kind and buttons
 
@@ -262,7 +258,7 @@ def test_a_pasted_url_fills_every_field_and_the_index_name_for_each_cloud(home):
             return name
 
     for provider, (_, expected) in urls.items():
-        assert run(flow(provider)) == expected, provider
+        assert asyncio.run(flow(provider)) == expected, provider
 
 
 def test_a_typed_index_name_is_kept_when_a_url_is_pasted_after_it(home):
@@ -274,7 +270,7 @@ def test_a_typed_index_name_is_kept_when_a_url_is_pasted_after_it(home):
             await pilot.pause()
             return pilot.app.screen.query_one("#index-name", Input).value
 
-    assert run(flow()) == "mine"
+    assert asyncio.run(flow()) == "mine"
 
 
 # -- the Registry screen's list -----------------------------------------------------------------
@@ -294,7 +290,7 @@ def test_aws_lists_the_region_the_aws_cli_would_use_as_tall_as_the_screen_allows
             await pilot.pause()
             return app.screen.query_one("#field-region", Input).value, options.scrollable_content_region.height
 
-    region, rows = run(flow())
+    region, rows = asyncio.run(flow())
     assert region == "eu-west-1"
     assert rows >= 5  # every repository on screen at once, not one row to scroll through
 
@@ -317,7 +313,7 @@ def test_an_aws_listing_error_without_its_cause_is_one_clean_sentence(home, monk
             await wait_until(pilot, lambda: "below" in str(status.render()), what="the reason")
             return str(status.render())
 
-    reason = run(flow())
+    reason = asyncio.run(flow())
     assert reason == ("`aws codeartifact list-domains` failed: An error occurred (400) when calling the "
                       "ListDomains operation. Type the names below."), reason
 
@@ -346,7 +342,7 @@ def test_azure_lists_the_feeds_a_pasted_pat_can_read_and_keeps_it_as_the_secret(
             await at_step(pilot, Step.AUTH)
             return asked, fields, name, app.draft.secret
 
-    asked, fields, name, secret = run(flow())
+    asked, fields, name, secret = asyncio.run(flow())
     assert "Type the organization below" in asked
     assert fields == ["acme", "web", "web-py"] and name == "web-py"
     assert secret is not None and secret.reveal() == pat
@@ -385,7 +381,7 @@ def test_doctor_scrolls_with_page_down_and_end_and_opens_a_fix_under_its_finding
             children = list(app.screen.query_one("#checks").children)
             return at_end, bottom, paged, children.index(app.screen.query_one("#fix")) - children.index(button)
 
-    at_end, bottom, paged, after_its_button = run(flow())
+    at_end, bottom, paged, after_its_button = asyncio.run(flow())
     assert bottom > 0 and at_end == bottom and paged > 0
     assert after_its_button == 1
 
@@ -404,5 +400,5 @@ def test_uv_resolves_after_a_setup_whose_done_said_set_up(home, private_index, a
             await preview_to_done(pilot)
             return text_of(app, "#summary")
 
-    assert "✓ acme is set up" in run(flow())
+    assert "✓ acme is set up" in asyncio.run(flow())
     assert home.uv("add", PACKAGE).returncode == 0

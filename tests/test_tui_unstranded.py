@@ -31,10 +31,6 @@ from wizard_driver import (
 SIZE = (110, 45)
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def text_of(app: App[int], selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -85,7 +81,7 @@ def test_next_with_an_empty_index_name_focuses_it_and_says_why_beside_it(home):
             assert focused is not None and focused.parent is not None
             return shown_step(pilot.app), focused.id, str(focused.parent.query_one(".reason").render())
 
-    step, focused, why = run(flow())
+    step, focused, why = asyncio.run(flow())
     assert step == Step.REGISTRY and focused == "index-name"
     assert "The index name is empty" in why
 
@@ -102,7 +98,7 @@ def test_next_with_an_empty_username_focuses_it_and_says_why(home):
             await pilot.pause()
             return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
-    step, focused, why = run(flow())
+    step, focused, why = asyncio.run(flow())
     assert step == Step.AUTH and focused == "username"
     assert any("The username is empty" in w for w in why)
 
@@ -123,7 +119,7 @@ def test_next_with_an_empty_secret_focuses_it_and_says_why(home):
             await pilot.pause()
             return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
-    step, focused, why = run(flow())
+    step, focused, why = asyncio.run(flow())
     assert step == Step.CREDENTIALS and focused == "secret"
     assert any("The secret is empty" in w for w in why)
 
@@ -137,7 +133,7 @@ def test_next_with_no_tool_ticked_says_why_on_the_targets_screen(home):
             await pilot.pause()
             return shown_step(pilot.app), focused_id(pilot.app), reasons(pilot.app)
 
-    step, focused, why = run(flow())
+    step, focused, why = asyncio.run(flow())
     assert step == Step.TARGETS and focused == "tool-uv"
     assert any("Choose at least one tool" in w for w in why)
 
@@ -162,7 +158,7 @@ def test_placeholders_read_as_examples(home):
             await to_registry(pilot, "aws")
             return [i.placeholder for i in pilot.app.screen.query(Input)]
 
-    placeholders = run(flow())
+    placeholders = asyncio.run(flow())
     assert "e.g. acme" in placeholders
     assert all(p.startswith(("e.g.", "(")) for p in placeholders), placeholders
 
@@ -183,7 +179,7 @@ def test_auth_starts_on_the_method_and_arrows_and_enter_choose_it(home):
             await pilot.pause()
             return first, pressed_id(pilot.app, "#auth"), shown_step(pilot.app)
 
-    first, chosen, step = run(flow())
+    first, chosen, step = asyncio.run(flow())
     assert first == "auth"
     assert chosen == "keyring" and step == Step.AUTH
 
@@ -210,7 +206,7 @@ def test_rotate_credentials_start_in_the_secret_field_and_a_stray_paste_lands_th
             await pilot.pause()
             return first, pilot.app.screen.query_one("#secret", Input).value, focused_id(pilot.app)
 
-    first, value, focused = run(flow())
+    first, value, focused = asyncio.run(flow())
     assert first == "secret"
     assert value == "pasted-token" and focused == "secret"
 
@@ -232,7 +228,7 @@ def test_lists_and_choices_work_with_arrows_space_and_enter(home):
             await pilot.press("enter")
             return provider, ticked, box.value
 
-    provider, ticked, unticked = run(flow())
+    provider, ticked, unticked = asyncio.run(flow())
     assert provider == "gcp"
     assert ticked is True and unticked is False
 
@@ -269,7 +265,7 @@ def test_ctrl_c_asks_like_escape_and_the_dialog_keeps_the_step_visible(home):
             await pilot.pause()
             return see_through, shown_step(pilot.app)
 
-    see_through, step = run(flow())
+    see_through, step = asyncio.run(flow())
     assert see_through
     assert step == Step.REGISTRY
 
@@ -285,7 +281,7 @@ def test_a_bad_url_is_explained_without_naming_a_command_line_flag(home):
             await pilot.pause()
             return reasons(pilot.app)
 
-    why = run(flow())
+    why = asyncio.run(flow())
     assert any("is not an http(s) URL" in w for w in why)
     assert not any("--" in w for w in why)
 
@@ -303,7 +299,7 @@ def test_the_registry_screen_helps_in_the_providers_own_words(home, monkeypatch,
             await to_registry(pilot, provider)
             return beside(pilot.app, "#paste-url", ".field-help")
 
-    help_text = run(flow())
+    help_text = asyncio.run(flow())
     assert absent not in help_text and present in help_text
 
 
@@ -321,7 +317,7 @@ def test_azure_asks_for_a_personal_access_token_with_its_packaging_scope(home):
             await at_step(pilot, Step.CREDENTIALS)
             return username_help, beside(pilot.app, "#secret", ".field-label"), beside(pilot.app, "#secret", ".field-help")
 
-    username_help, label, help_text = run(flow())
+    username_help, label, help_text = asyncio.run(flow())
     assert "JFrog" not in username_help and "personal access token" in username_help
     assert "Personal access token" in label
     assert "Packaging (Read)" in help_text and "Read & write" in help_text
@@ -352,7 +348,7 @@ def test_a_keyring_missing_from_path_is_said_on_targets_with_an_install_button(h
             await pilot.pause()
             return ready, button.display, str(button.label), shown_step(pilot.app), focused_id(pilot.app)
 
-    ready, shown, label, step, focused = run(flow())
+    ready, shown, label, step, focused = asyncio.run(flow())
     assert "keyring is not on your PATH" in ready and "--store" not in ready
     assert shown and "Install keyring" in label
     assert step == Step.TARGETS and focused == "store"
@@ -373,7 +369,7 @@ def test_a_keyring_without_a_backend_is_said_on_targets(keyring_home, monkeypatc
             assert isinstance(screen, StepScreen)
             return ready, screen.problem()
 
-    ready, problem_after = run(flow())
+    ready, problem_after = asyncio.run(flow())
     assert "no working backend" in ready
     assert problem_after is None
 
@@ -401,7 +397,7 @@ def test_skip_the_live_check_says_what_it_risks_and_goes_on_to_the_preview(home)
             return risk, [str(p) for p, _ in plan.diffs()]
 
     try:
-        risk, files = run(flow())
+        risk, files = asyncio.run(flow())
     finally:
         listener.close()
     assert "401 or 404" in risk and "undo" in risk
@@ -452,7 +448,7 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
             await finish_from_validate(pilot)
         return app, failed, keys, unchanged
 
-    app, failed, keys, unchanged = run(flow())
+    app, failed, keys, unchanged = asyncio.run(flow())
     assert "put back" in failed and unchanged
     assert keys == (True, False)  # Back to Preview is offered; Next is not
     assert app.result is not None and app.draft.store == "netrc"
@@ -487,7 +483,7 @@ def test_done_opens_at_the_top_with_the_outcome_and_the_env_activation_line_firs
             keys = {action: app.screen.check_action(action, ()) for action in ("back", "next", "check")}
             return str(summary.render()), body.scroll_y, summary.region.bottom <= body.region.bottom, keys
 
-    summary, scrolled, visible, keys = run(flow())
+    summary, scrolled, visible, keys = asyncio.run(flow())
     assert scrolled == 0 and visible
     assert keys == {"back": False, "next": True, "check": True}  # Done shows only the keys that work
     lines = summary.splitlines()
@@ -519,7 +515,7 @@ def test_the_preview_jumps_from_file_to_file(home, private_index, account):
                 seen.append(focused_id(pilot.app))
             return seen
 
-    assert run(flow()) == ["include-0", "include-1", "include-2", "include-1"]
+    assert asyncio.run(flow()) == ["include-0", "include-1", "include-2", "include-1"]
 
 
 def test_gcp_credentials_name_gcloud_only_where_it_is_installed(home, monkeypatch, tmp_path):
@@ -538,7 +534,7 @@ def test_gcp_credentials_name_gcloud_only_where_it_is_installed(home, monkeypatc
             return (beside(pilot.app, "#secret", ".field-help"),
                     [b.id for b in screen.query("#mint-source RadioButton")])
 
-    help_text, sources = run(flow())
+    help_text, sources = asyncio.run(flow())
     assert "gcloud" not in help_text
     assert sources == ["mint-adc", "mint-key-file"]
 
@@ -552,7 +548,7 @@ def test_a_url_pasted_with_nothing_focused_fills_the_registry_fields(home):
             await pilot.pause()
             return [pilot.app.screen.query_one(f"#field-{n}", Input).value for n in ("location", "project", "repository")]
 
-    assert run(flow()) == ["europe-west1", "acme-prod", "py"]
+    assert asyncio.run(flow()) == ["europe-west1", "acme-prod", "py"]
 
 
 def test_a_user_login_given_as_a_key_file_is_explained_in_the_wizards_words(home, tmp_path):
@@ -573,7 +569,7 @@ def test_a_user_login_given_as_a_key_file_is_explained_in_the_wizards_words(home
             await pilot.pause()
             return reasons(pilot.app)
 
-    why = run(flow())
+    why = asyncio.run(flow())
     assert any("not a service-account key" in w and "Auth screen" in w for w in why)
     assert not any("--" in w for w in why)
 
@@ -598,5 +594,5 @@ def test_a_broken_uv_on_path_is_said_on_the_start_screen_and_the_wizard_goes_on(
             await at_step(pilot, Step.PROVIDER)
             return said
 
-    said = run(flow())
+    said = asyncio.run(flow())
     assert any("Could not run" in message and "uv" in message for message in said), said

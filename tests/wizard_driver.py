@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
@@ -60,11 +61,21 @@ async def at_step(pilot: Pilot[int], step: Step) -> None:
     await pilot.pause()
 
 
-async def type_into(pilot: Pilot[int], selector: str, text: str) -> None:
+async def type_into(pilot: Pilot[int], selector: str, text: str, *, keys: bool = False) -> None:
+    """Empty the field and enter ``text`` into it: pasted, as a terminal delivers a paste
+    (one bracketed-paste event), or with ``keys`` one key press per character.
+
+    Pasting is what people do with URLs and tokens, and it costs one wait for the app to
+    settle where typing costs one per character (Pilot waits about 0.1 s after each key)."""
     widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()
     widget.value = ""
-    await pilot.press(*text)
+    if keys:
+        await pilot.press(*text)
+        return
+    await pilot.pause()
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 def reads_well(pilot: Pilot[int]) -> None:
@@ -91,29 +102,31 @@ async def start_to_registry(pilot: Pilot[int], provider: str | None = None) -> N
     await at_step(pilot, Step.REGISTRY)
 
 
-async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str = "project") -> None:
+async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str = "project",
+                          keys: bool = False) -> None:
     await at_step(pilot, Step.REGISTRY)
-    await type_into(pilot, "#field-url", url)
-    await type_into(pilot, "#index-name", name)
+    await type_into(pilot, "#field-url", url, keys=keys)
+    await type_into(pilot, "#index-name", name, keys=keys)
     if scope == "user":
         await pilot.click("#user")
 
 
 async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
-                           targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project") -> None:
-    """Start → … → Validate with these answers, using only keys and clicks."""
+                           targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project",
+                           keys: bool = False) -> None:
+    """Start → … → Validate with these answers, using only keys, pastes and clicks (``keys``: no pastes)."""
     await at_step(pilot, Step.START)
     await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
     await next_step(pilot)
     await at_step(pilot, Step.PROVIDER)
     await next_step(pilot)
-    await answer_registry(pilot, url, name, scope=scope)
+    await answer_registry(pilot, url, name, scope=scope, keys=keys)
     await next_step(pilot)
     await at_step(pilot, Step.AUTH)
-    await type_into(pilot, "#username", username)
+    await type_into(pilot, "#username", username, keys=keys)
     await next_step(pilot)
     await at_step(pilot, Step.CREDENTIALS)
-    await type_into(pilot, "#secret", secret)
+    await type_into(pilot, "#secret", secret, keys=keys)
     await next_step(pilot)
     await at_step(pilot, Step.TARGETS)
     for tool in ("uv", "pip", "twine"):
