@@ -1,8 +1,10 @@
 """A kill at any point of `setup --yes` leaves nothing half-done once the next command starts.
 
-Every crash point of the transaction is tried in turn (``AR_WIZARD_KILL_AT=N``
-makes the Nth one SIGKILL the process): the journal, each backup copy and
-manifest save, each file, each secret, the final save. For the credential
+A kill lands at each kind of crash point of the transaction (``AR_WIZARD_KILL_AT=N``
+makes the Nth one SIGKILL the process): the journal, a backup copy, a manifest
+save, a file, a secret, the final save; at the first and the last of each kind,
+the points between being like one of those. ``-m kill_sweep`` tries every point
+in turn (CI's kill-sweep job). For the credential
 stores, a slow stand-in for ``uv``/``keyring`` is also killed, with the wizard,
 while the secret is being written: once before the real tool ran and once
 after. After each kill the next command (`undo --list`) must leave every file
@@ -108,39 +110,86 @@ def assert_as_before(home, store, files, stored, status, said=""):
     assert git_status(home) == status, said
 
 
-def test_a_kill_at_every_point_of_setup_is_rolled_back_by_the_next_command(prepared):
-    store, home = prepared
-    files, stored, status = snapshot(home), secrets(home, store), git_status(home)
+def crash_points(home, store: str) -> list[str]:
+    """What each crash point of this setup writes, in order: a run that kills nowhere says them.
 
-    killed_at = 0
-    for n in range(1, 80):
+    That run's change is then undone, and what it added to ar-wizard's own state (the names it
+    gave the index) removed, so each killed run starts where this one did and passes the same points."""
+    state = Path(home.env["XDG_STATE_HOME"]) / "ar-wizard"
+    had = set(state.glob("*.json"))
+    run = home.run(*setup_argv(store), input=NEW + "\n", env={"AR_WIZARD_KILL_AT": "0"})
+    assert run.returncode == 0, run.stderr
+    assert secrets(home, store).get(URL, NEW) == NEW
+    undo = home.wizard("undo", "--yes")
+    assert undo.returncode == 0, run.stderr + undo.stderr
+    for added in set(state.glob("*.json")) - had:
+        added.unlink()
+    return [line.removeprefix("crash point: ") for line in run.stderr.splitlines() if line.startswith("crash point: ")]
+
+
+def kind(point: str, home) -> str:
+    """The kind of a crash point: kills at two points of one kind leave the same kind of thing to recover."""
+    if not point.startswith(os.sep):
+        return "a secret put" if point.startswith("the secret") else point
+    path, state = Path(point), Path(home.env["XDG_STATE_HOME"]) / "ar-wizard"
+    if state not in path.parents:
+        return "a user's file"
+    if path.relative_to(state).parts[0] == "backups":
+        return "the backup manifest" if path.name == "manifest.json" else "a backup copy"
+    return f"ar-wizard's {path.name}"
+
+
+def first_and_last_of_each_kind(points: list[str], home) -> list[int]:
+    """The 1-based points to kill at: the first of each kind (nothing of it done yet) and the last
+    (all of it done but the last); the points between are like one of these."""
+    chosen: dict[str, list[int]] = {}
+    for n, point in enumerate(points, 1):
+        chosen.setdefault(kind(point, home), []).append(n)
+    return sorted({n for ns in chosen.values() for n in (ns[0], ns[-1])})
+
+
+def kill_at_each(store: str, home, points: list[int]) -> None:
+    """Kill setup at each of ``points``, and check the next command leaves everything as before."""
+    files, stored, status = snapshot(home), secrets(home, store), git_status(home)
+    for n in points:
         run = home.run(*setup_argv(store), input=NEW + "\n", env={"AR_WIZARD_KILL_AT": str(n)})
-        if run.returncode == 0:
-            break  # past the last crash point: the change went through whole
-        assert run.returncode == -signal.SIGKILL, run.stderr
-        killed_at = n
+        assert run.returncode == -signal.SIGKILL, f"crash point {n} was not reached: {run.stderr}"
         after = next_command(home)
         said = f"killed at crash point {n}: {after.stderr}"
-        if "setup acme" in after.stdout:
+        newest = after.stdout.splitlines()[0] if after.stdout else ""
+        if "setup acme" in newest and "undone by" not in newest:
             # Killed after the change was whole: it stands, as a change `undo` takes back.
             assert "rolled back" not in after.stderr, said
             assert home.wizard("undo", "--yes").returncode == 0
         else:
             assert "rolled back" in after.stderr or "before it wrote anything" in after.stderr, said
         assert_as_before(home, store, files, stored, status, said)
-    else:
-        pytest.fail("setup never finished: the crash points did not run out")
-    assert killed_at >= 6, "the kill points cover the journal, every file and the final save"
-    assert secrets(home, store).get(URL, NEW) == NEW
+
+
+def test_a_kill_at_the_first_and_last_point_of_each_kind_in_setup_is_rolled_back_by_the_next_command(prepared):
+    store, home = prepared
+    points = crash_points(home, store)
+    kinds = {kind(point, home) for point in points}
+    assert {"ar-wizard's journal", "the backup manifest", "a backup copy", "a user's file"} <= kinds, points
+    assert ("a secret put" in kinds) == (store in ("uv", "keyring")), points
+    kill_at_each(store, home, first_and_last_of_each_kind(points, home))
+
+
+@pytest.mark.kill_sweep
+def test_a_kill_at_every_point_of_setup_is_rolled_back_by_the_next_command(prepared):
+    store, home = prepared
+    points = crash_points(home, store)
+    assert len(points) >= 6, "the kill points cover the journal, every file and the final save"
+    kill_at_each(store, home, list(range(1, len(points) + 1)))
 
 
 SHIM = """#!/bin/sh
-# A slow credential store: the wizard is killed while this runs.
+# A slow credential store: the wizard is killed while this runs (recovery then waits for it to end).
 case "$1 $2" in
   "auth login"|"set "*)
-    if [ "$SLOW_STORE" = before ]; then touch "$SLOW_MARK"; sleep 30; fi
+    if [ "$SLOW_STORE" = before ]; then touch "$SLOW_MARK"; sleep 3; fi
     "{real}" "$@"; code=$?
-    if [ "$SLOW_STORE" = after ]; then touch "$SLOW_MARK"; sleep 30; fi
+    if [ "$SLOW_STORE" = after ]; then touch "$SLOW_MARK"; sleep 3; fi
     exit $code ;;
 esac
 exec "{real}" "$@"

@@ -174,7 +174,7 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
                 undo_steps.append((f"the secret for {write.service}",
                                    lambda store=store, w=write, old=old: _put_back_secret(store, w, old)))
                 put_secret(store, write.service, write.username, write.secret)
-                crash_point()
+                crash_point(f"the secret for {write.service} put in {write.store}")
                 _check_read_back(store, write)
                 if write.secret is not None:
                     result.secrets.append(write.summary)
@@ -213,7 +213,7 @@ def _run_locked(state: Path, changes, secret_writes, label, undoes) -> ApplyResu
             f"Every file and secret was written, but backup {backup.id} could not be marked complete "
             f"({err.strerror or err}): the next ar-wizard command rolls this change back; {_advice(err)}."
         ) from None
-    crash_point()
+    crash_point("the change complete, before the journal ends")
     journal.end(state)
     return result
 

@@ -10,6 +10,7 @@ the target's name (``stray_temps``).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -18,18 +19,22 @@ from . import paths
 TEMP_SUFFIX = ".ar-wizard"
 
 # The kill test's hook: AR_WIZARD_KILL_AT=N makes the Nth crash point of this process
-# SIGKILL it, so every point where a kill can land is tried once, in order, without timing.
+# SIGKILL it, so every point where a kill can land is tried, in order, without timing.
+# AR_WIZARD_KILL_AT=0 kills nowhere and prints "crash point: WHAT" to stderr at each one:
+# the test learns which points are alike (the same kind of write) and kills at a sample.
 _crash_points_passed = 0
 
 
-def crash_point() -> None:
-    """A place where a kill leaves the most to recover (a temp file, a half-done change)."""
+def crash_point(what: str) -> None:
+    """A place where a kill leaves the most to recover (a temp file, a half-done change); ``what`` names it."""
     global _crash_points_passed
     target = os.environ.get("AR_WIZARD_KILL_AT")
     if not target:
         return
     _crash_points_passed += 1
-    if str(_crash_points_passed) == target:
+    if target == "0":
+        print(f"crash point: {what}", file=sys.stderr, flush=True)
+    elif str(_crash_points_passed) == target:
         import signal
 
         os.kill(os.getpid(), signal.SIGKILL)
@@ -62,7 +67,7 @@ def write_atomically(real: Path, data: bytes | None, mode: int) -> None:
             f.flush()
             os.fsync(f.fileno())
             _set_mode(f.fileno(), tmp, mode)
-        crash_point()
+        crash_point(str(real))
         install(tmp, real)
     except BaseException:
         try:
