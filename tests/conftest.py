@@ -22,6 +22,13 @@ pytest_plugins = ("gcp_fixtures", "aws_fixtures", "cloud_apis")
 VENV_BIN = Path(sys.executable).parent
 PACKAGE = "acme-secret"
 
+# A machine whose environment sets PYTHONDONTWRITEBYTECODE (CI's image does) makes every Python the
+# tests start (ar-wizard, keyring, pip, twine, Poetry, PDM, the index servers) compile each module it
+# imports from source, on every start, as no user's machine does after a tool's first run; that was
+# over a third of the suite's CPU. Here they write their bytecode once and load it after, as a user's do.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 
 @pytest.fixture(scope="session")
 def private_index(tmp_path_factory) -> Iterator[PrivateIndex]:
