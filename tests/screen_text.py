@@ -105,3 +105,50 @@ def screen_problems(screen) -> list[str]:
         problems += [f"{type(screen).__name__} {name}: {p} in {text!r}" for p in leftover_markup(text)]
         problems += [f"{type(screen).__name__} {name}: {p} in {text!r}" for p in sentence_problems(text)]
     return problems
+
+
+# -- what must be on screen without scrolling ---------------------------------------------------
+
+#: What a screen is for, when it shows it: each must be on screen as the walk leaves it.
+VERDICTS = ("#verdict", "#outcome", "#summary", "#proof", "#doctor-summary", "#store-check", "#store-ready",
+            "#plan-error", "#minted", "#start-error", ".reason.error", ".why-not")
+#: Where the user is elsewhere on purpose, what they look at instead: the fix being previewed, not the
+#: report's count; the field being typed, not the list of repositories above it.
+SUPERSEDED = {"#doctor-summary": "#fix", "#reachable-status": "#index-name:focus"}
+#: The action the screen asks for next, where it is a button rather than a footer key.
+ACTIONS = ("#retry-button", "#back-button", "#apply-fix", "#mint-button", "#install-keyring")
+
+
+def _on_screen(widget: Widget) -> bool:
+    """Whether the widget's first lines are inside the part of the screen the user sees, unscrolled."""
+    screen = widget.screen
+    region = widget.region
+    body = screen.query("#body")
+    view = body.first().region if body and body.first() in widget.ancestors else screen.region
+    rows = min(region.height, 3)
+    return bool(rows) and view.y <= region.y and region.y + rows <= view.bottom and view.x <= region.x < view.right
+
+
+def _shown(widget: Widget) -> bool:
+    return widget.display and all(a.display for a in widget.ancestors if isinstance(a, Widget))
+
+
+def _next_key_on_screen(screen) -> bool:
+    """The footer's Next (Apply, Finish…) key is drawn inside the screen's width."""
+    keys = [k for k in screen.query("FooterKey") if getattr(k, "action", "") == "next"]
+    return not keys or all(screen.region.contains_region(k.region) for k in keys)
+
+
+def unseen(screen) -> list[str]:
+    """What the screen is for (its verdict, its action) but draws outside the part the user sees unscrolled."""
+    unseen = []
+    for selector in VERDICTS + ACTIONS + ("#reachable-status", "#reachable-options"):
+        instead = SUPERSEDED.get(selector)
+        if instead and any(_shown(w) for w in screen.query(instead)):
+            continue
+        for widget in screen.query(selector):
+            if _shown(widget) and not _on_screen(widget):
+                unseen.append(f"{selector} at {widget.region} outside {screen.region}")
+    if not _next_key_on_screen(screen):
+        unseen.append("the footer's Next key")
+    return unseen

@@ -15,7 +15,7 @@ from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from ar_wizard.tui.base import StepScreen
 from ar_wizard.tui.screens.preview import PreviewScreen
-from screen_text import screen_problems
+from screen_text import screen_problems, unseen
 
 if TYPE_CHECKING:
     from ar_wizard.model import Plan
@@ -153,3 +153,23 @@ async def finish_from_validate(pilot: Pilot[int]) -> None:
     await wait_until(pilot, lambda: app.result is not None, what="apply")
     await next_step(pilot)
     await at_step(pilot, Step.DONE)
+
+
+#: The terminals every screen is looked at in: a small one (where walks are made) and a large one.
+SMALL, LARGE = (80, 24), (120, 40)
+
+
+async def look_at_every_size(pilot: Pilot[int], then: tuple[int, int] = (100, 36)) -> list[str]:
+    """What is wrong with the screen as the walk left it: what it is for (its verdict, its action, the
+    field in error) drawn outside the part seen unscrolled at SMALL and at LARGE, then at ``then`` any
+    markup shown as text or broken sentence. The terminal is left at ``then``."""
+    await pilot.pause()
+    problems = []
+    for size in (SMALL, LARGE):
+        if pilot.app.size != size:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        problems += [f"{size[0]}x{size[1]}: {u}" for u in unseen(pilot.app.screen)]
+    await pilot.resize_terminal(*then)
+    await pilot.pause()
+    return problems + screen_problems(pilot.app.screen)
