@@ -329,6 +329,12 @@ class NginxIndex(_WsgiIndex):
             self._proc.wait(timeout=10)
 
 
+#: devpi-server derives its login-token key with argon2 at every start: ~10 s of CPU at its defaults,
+#: more than all of a worker's devpi tests. These are the parameters devpi's own test suite starts it
+#: with (test_devpi_server/plugin.py, LOWER_ARGON2_*); the key stays random, only cheaper to derive.
+LOW_ARGON2 = ("--argon2-memory-cost", "8", "--argon2-parallelism", "1", "--argon2-time-cost", "1")
+
+
 class DevpiServer:
     """The real devpi-server: user ``owner`` holds the world-readable index ``owner/dev``."""
 
@@ -368,7 +374,7 @@ class DevpiServer:
         log = self.root / "server.log"
         self._proc = subprocess.Popen(
             [self._bin("devpi-server"), "--serverdir", str(self.serverdir), "--host", "127.0.0.1",
-             "--port", str(self.port)],
+             "--port", str(self.port), *LOW_ARGON2],
             stdout=log.open("wb"), stderr=subprocess.STDOUT,
         )
         _wait_for(self.base_url + "/+api", 60, self._proc, log)
