@@ -49,8 +49,14 @@ def account(private_index) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-def uv_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("uv-cache")
+def uv_cache(tmp_path_factory, worker_id) -> Path:
+    """One uv cache for the whole run, shared by the xdist workers as uv's cache is made to be (it
+    locks what it writes), so that each package is fetched, built and unpacked once, not per worker."""
+    if worker_id == "master":
+        return tmp_path_factory.mktemp("uv-cache")
+    shared = tmp_path_factory.getbasetemp().parent / "uv-cache"
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")

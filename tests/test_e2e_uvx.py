@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from conftest import PACKAGE, VENV_BIN, Home, clean_env
 from private_index import wheel_filename
@@ -52,15 +53,18 @@ def _uv_env(uv_cache: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory, uv_cache) -> Path:
+def wheel(tmp_path_factory, uv_cache, worker_id) -> Path:
     """The wheel `uv build` makes from this checkout, built once per session; or the one
     $AR_WIZARD_WHEEL names (a release, or an older build to see what the tier catches)."""
     if GIVEN_WHEEL:
         return Path(GIVEN_WHEEL).resolve()
-    out = tmp_path_factory.mktemp("dist")
-    built = subprocess.run([VENV_BIN / "uv", "build", "--wheel", "-o", out], cwd=REPO, env=_uv_env(uv_cache),
-                           capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
+    # Under xdist, built by the first worker to get here (a lock) in the run's own directory; the others take it.
+    out = tmp_path_factory.mktemp("dist") if worker_id == "master" else tmp_path_factory.getbasetemp().parent / "dist"
+    with FileLock(str(out) + ".lock"):
+        if not list(out.glob("ar_wizard-*.whl")):
+            built = subprocess.run([VENV_BIN / "uv", "build", "--wheel", "-o", out], cwd=REPO,
+                                   env=_uv_env(uv_cache), capture_output=True, text=True, timeout=300)
+            assert built.returncode == 0, built.stderr
     (whl,) = out.glob("ar_wizard-*.whl")
     return whl
 
