@@ -45,7 +45,7 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
         async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store=store, targets=targets, publish=True,
-                                   keys=store == "uv")  # one walk types every character
+                                   keys=store == "uv")  # one walk types its name, username and secret key by key
             await finish_from_validate(pilot)
             await pilot.click("#check-button")
             await wait_until(pilot, lambda: "uv resolved" in str(pilot.app.screen.query_one("#proof").render()),

@@ -102,11 +102,10 @@ async def start_to_registry(pilot: Pilot[int], provider: str | None = None) -> N
     await at_step(pilot, Step.REGISTRY)
 
 
-async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str = "project",
-                          keys: bool = False) -> None:
+async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str = "project") -> None:
     await at_step(pilot, Step.REGISTRY)
-    await type_into(pilot, "#field-url", url, keys=keys)
-    await type_into(pilot, "#index-name", name, keys=keys)
+    await type_into(pilot, "#field-url", url)
+    await type_into(pilot, "#index-name", name)
     if scope == "user":
         await pilot.click("#user")
 
@@ -114,13 +113,16 @@ async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str 
 async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
                            targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project",
                            keys: bool = False) -> None:
-    """Start → … → Validate with these answers, using only keys, pastes and clicks (``keys``: no pastes)."""
+    """Start → … → Validate with these answers, using only keys, pastes and clicks (``keys``: the index
+    name, username and secret typed a key at a time; the URL is pasted, as people enter URLs)."""
     await at_step(pilot, Step.START)
     await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
     await next_step(pilot)
     await at_step(pilot, Step.PROVIDER)
     await next_step(pilot)
-    await answer_registry(pilot, url, name, scope=scope, keys=keys)
+    await answer_registry(pilot, url, name, scope=scope)
+    if keys:
+        await type_into(pilot, "#index-name", name, keys=True)
     await next_step(pilot)
     await at_step(pilot, Step.AUTH)
     await type_into(pilot, "#username", username, keys=keys)
