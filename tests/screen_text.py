@@ -1,4 +1,5 @@
-"""What a screen says, as the user reads it, and the checks every screen's words must pass.
+"""What a screen says, as the user reads it, and the checks every screen's words must pass;
+and what a screen is for, which must be on it without scrolling (``unseen``).
 
 ``shown_text`` reads each widget the way Textual draws it (markup applied), so markup that was
 meant as style but reached the screen as text (``[/]``, ``[dim]``, a lone ``]``) is caught
@@ -141,14 +142,14 @@ def _next_key_on_screen(screen) -> bool:
 
 def unseen(screen) -> list[str]:
     """What the screen is for (its verdict, its action) but draws outside the part the user sees unscrolled."""
-    unseen = []
+    found = []
     for selector in VERDICTS + ACTIONS + ("#reachable-status", "#reachable-options"):
         instead = SUPERSEDED.get(selector)
         if instead and any(_shown(w) for w in screen.query(instead)):
             continue
         for widget in screen.query(selector):
             if _shown(widget) and not _on_screen(widget):
-                unseen.append(f"{selector} at {widget.region} outside {screen.region}")
+                found.append(f"{selector} at {widget.region} outside {screen.region}")
     if not _next_key_on_screen(screen):
-        unseen.append("the footer's Next key")
-    return unseen
+        found.append("the footer's Next key")
+    return found

@@ -118,7 +118,8 @@ async def doctor_fix(pilot):
 
 
 #: The paths no snapshot's walk looks at (test_tui_snapshots.py looks at the others' screens the same way).
-WALKS = {**{f"first/{name}": SCREENS[name] for name in SCROLLED_AT_SMALL}, "first/env-store-done": env_store_done, "first/keyring-auth": keyring_auth,
+WALKS = {**{f"first/{name}": SCREENS[name] for name in SCROLLED_AT_SMALL},
+         "first/env-store-done": env_store_done, "first/keyring-auth": keyring_auth,
          "first/unfinished-registry": unfinished_registry, "second/doctor-fix": doctor_fix,
          "cloud/aws-registry": aws_registry, "cloud/azure-registry": azure_registry}
 

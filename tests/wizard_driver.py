@@ -1,4 +1,4 @@
-"""Drives the wizard with keys, as a person would, for the Pilot and snapshot tests."""
+"""Drives the wizard with keys, pastes and clicks, as a person would, for the Pilot and snapshot tests."""
 
 from __future__ import annotations
 
