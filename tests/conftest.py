@@ -395,7 +395,8 @@ def _is_fast(item: pytest.Item) -> bool:
 def pytest_xdist_auto_num_workers(config) -> int | None:
     """``-n auto``: two workers per core. A test spends much of its time waiting (on an index server,
     a client it started, a Textual app settling), and a second worker per core fills those waits: the
-    whole suite took 315 s with 4 workers on 2 cores where 2 workers took about 400 s (CONTRIBUTING.md)."""
+    whole suite took 315 s with 4 workers on 2 cores, where its two halves took 158 s and 258 s with 2
+    (CONTRIBUTING.md)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own variable says how many
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
