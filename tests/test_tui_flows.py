@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from dataclasses import replace
 
 import pytest
 from textual.widgets import Input
@@ -13,15 +14,19 @@ from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
 from wizard_driver import (
+    answer_registry,
+    answered,
     at_step,
     finish_from_validate,
     focused_id,
     next_step,
+    open_at,
     shown_step,
     start_to_registry,
     type_into,
     wait_until,
     walk_to_validate,
+    wizard,
 )
 
 SIZE = (110, 45)
@@ -44,7 +49,7 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store=store, targets=targets, publish=True,
+                                   secret=password, store=store, targets=targets, publish=True, walk=True,
                                    keys=store == "uv")  # one walk types its name, username and secret key by key
             await finish_from_validate(pilot)
             await pilot.click("#check-button")
@@ -71,7 +76,7 @@ def test_back_keeps_what_was_typed(home, private_index):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
             await walk_to_validate(pilot, url="http://127.0.0.1:9/simple/", name="acme", username="me",
-                                   secret="tok-1", store="netrc")
+                                   secret="tok-1", store="netrc", walk=True)
             for step in (Step.TARGETS, Step.CREDENTIALS, Step.AUTH, Step.REGISTRY):
                 await pilot.press("ctrl+b")
                 await at_step(pilot, step)
@@ -79,6 +84,41 @@ def test_back_keeps_what_was_typed(home, private_index):
             return screen.query_one("#field-url", Input).value, screen.query_one("#index-name", Input).value
 
     assert asyncio.run(flow()) == ("http://127.0.0.1:9/simple/", "acme")
+
+
+def test_opening_at_targets_from_the_answers_leaves_the_wizard_as_walking_there_does(home):
+    """The tests of later screens open at Targets from the answers (``open_at``): the same draft, the
+    same screens on the stack holding the same values, as a walk that typed them."""
+    answers = dict(url="https://pypi.acme.example/simple/", name="acme", username="me", secret="tok-1",
+                   scope="user")
+
+    async def flow(open_it):
+        async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
+            if open_it:
+                await open_at(pilot, Step.TARGETS, answered(home.project, **answers))
+            else:
+                await start_to_registry(pilot)
+                await answer_registry(pilot, answers["url"], answers["name"], scope=answers["scope"])
+                for step, field, value in ((Step.AUTH, "#username", answers["username"]),
+                                           (Step.CREDENTIALS, "#secret", answers["secret"])):
+                    await next_step(pilot)
+                    await at_step(pilot, step)
+                    await type_into(pilot, field, value)
+                await next_step(pilot)
+                await at_step(pilot, Step.TARGETS)
+            app = wizard(pilot)
+            draft, secret = replace(app.draft, secret=None), app.draft.secret
+            stack = [getattr(screen, "STEP", None) for screen in app.screen_stack]
+            shown: dict[str | None, str] = {}
+            for step in (Step.CREDENTIALS, Step.AUTH, Step.REGISTRY):
+                await pilot.press("ctrl+b")
+                await at_step(pilot, step)
+                shown |= {i.id: i.value for i in app.screen.query(Input)}
+            return draft, secret.reveal() if secret else None, stack, shown
+
+    walked, opened = asyncio.run(flow(False)), asyncio.run(flow(True))
+    assert opened == walked
+    assert walked[1] == "tok-1" and walked[3]["field-url"] == answers["url"]
 
 
 def test_a_failing_validation_blocks_next_and_says_why(home, private_index, account):

@@ -4,6 +4,10 @@ Each walk is made at 80×24, as a user on a small terminal makes it, and the scr
 looked at there and at 120×40 for what must be on screen unscrolled, then photographed at 100×36
 once its text is read for markup shown as text and broken sentences (``look_at_every_size``): one
 walk per screen for both, where test_tui_every_screen.py looks at the paths no picture shows.
+A picture of a step after Registry starts from the state it photographs: the wizard opened at
+that step (or at Targets, for the steps after it) from the answers to the steps before
+(``open_at``), then what that screen's picture needs typed or clicked; test_tui_flows walks every
+step by keys and proves an opened wizard the same as a walked one.
 
 Everything a screen shows is pinned so the pictures only change when the UI
 does: the index's port as the pictures show it, a PATH holding only uv, the
@@ -23,7 +27,17 @@ from ar_wizard import backups, validate
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from private_index import PrivateIndex
-from wizard_driver import SMALL, at_step, look_at_every_size, next_step, type_into, wait_until, walk_to_validate
+from wizard_driver import (
+    SMALL,
+    answered,
+    at_step,
+    look_at_every_size,
+    next_step,
+    open_at,
+    type_into,
+    wait_until,
+    walk_to_validate,
+)
 
 SIZE = (100, 36)
 #: The port the pictures show. The index listens on a free port, so that parallel workers and
@@ -149,25 +163,22 @@ async def registry(pilot):
     await pilot.pause()
 
 
+#: What the Registry screen's picture types, as the later screens' pictures find it answered.
+ACME = {"url": "https://pypi.acme.example/simple/", "name": "acme"}
+
+
 async def auth(pilot):
-    await registry(pilot)
-    await type_into(pilot, "#field-url", "https://pypi.acme.example/simple/")
-    await next_step(pilot)
-    await at_step(pilot, Step.AUTH)
+    await open_at(pilot, Step.AUTH, answered(pilot.app.draft.project_dir, **ACME))
     await type_into(pilot, "#username", USER)
 
 
 async def credentials(pilot):
-    await auth(pilot)
-    await next_step(pilot)
-    await at_step(pilot, Step.CREDENTIALS)
+    await open_at(pilot, Step.CREDENTIALS, answered(pilot.app.draft.project_dir, **ACME, username=USER))
     await type_into(pilot, "#secret", PASSWORD)
 
 
 async def targets(pilot):
-    await credentials(pilot)
-    await next_step(pilot)
-    await at_step(pilot, Step.TARGETS)
+    await open_at(pilot, Step.TARGETS, answered(pilot.app.draft.project_dir, **ACME, username=USER, secret=PASSWORD))
     await pilot.click("#tool-pip")
     await pilot.pause()
 

@@ -16,10 +16,12 @@ from ar_wizard.tui.app import WizardApp
 from ar_wizard.tui.base import StepScreen
 from conftest import PACKAGE
 from wizard_driver import (
+    answered,
     at_step,
     finish_from_validate,
     focused_id,
     next_step,
+    open_at,
     shown_plan,
     shown_step,
     type_into,
@@ -127,7 +129,7 @@ def test_next_with_an_empty_secret_focuses_it_and_says_why(home):
 def test_next_with_no_tool_ticked_says_why_on_the_targets_screen(home):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate_stop_at_targets(pilot)
+            await at_targets(pilot)
             await pilot.click("#tool-uv")  # unticks the only tool
             await next_step(pilot)
             await pilot.pause()
@@ -138,18 +140,10 @@ def test_next_with_no_tool_ticked_says_why_on_the_targets_screen(home):
     assert any("Choose at least one tool" in w for w in why)
 
 
-async def walk_to_validate_stop_at_targets(pilot, *, url="https://pypi.acme.example/simple/"):
-    await to_registry(pilot)
-    await type_into(pilot, "#field-url", url)
-    await type_into(pilot, "#index-name", "acme")
-    await next_step(pilot)
-    await at_step(pilot, Step.AUTH)
-    await type_into(pilot, "#username", "me")
-    await next_step(pilot)
-    await at_step(pilot, Step.CREDENTIALS)
-    await type_into(pilot, "#secret", "tok-1")
-    await next_step(pilot)
-    await at_step(pilot, Step.TARGETS)
+async def at_targets(pilot, *, url="https://pypi.acme.example/simple/"):
+    """Targets, opened from the answers to the screens before it (the flows walk those)."""
+    await open_at(pilot, Step.TARGETS, answered(wizard(pilot).draft.project_dir, url=url, name="acme", username="me",
+                                                secret="tok-1"))
 
 
 def test_placeholders_read_as_examples(home):
@@ -339,7 +333,7 @@ def test_a_keyring_missing_from_path_is_said_on_targets_with_an_install_button(h
 
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate_stop_at_targets(pilot)
+            await at_targets(pilot)
             await pilot.click("#store-keyring")
             await wait_until(pilot, lambda: "Checking" not in text_of(pilot.app, "#store-ready"), what="the check")
             ready = text_of(pilot.app, "#store-ready")
@@ -359,7 +353,7 @@ def test_a_keyring_without_a_backend_is_said_on_targets(keyring_home, monkeypatc
 
     async def flow():
         async with WizardApp(project_dir=keyring_home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate_stop_at_targets(pilot)
+            await at_targets(pilot)
             await pilot.click("#store-keyring")
             await wait_until(pilot, lambda: "Checking" not in text_of(pilot.app, "#store-ready"), what="the check")
             ready = text_of(pilot.app, "#store-ready")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -11,7 +12,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
-from ar_wizard.flow import Step
+from ar_wizard.flow import Step, steps_for
+from ar_wizard.model import Draft, Secret, fresh_draft
 from ar_wizard.tui.app import WizardApp
 from ar_wizard.tui.base import StepScreen
 from ar_wizard.tui.screens.preview import PreviewScreen
@@ -110,11 +112,61 @@ async def answer_registry(pilot: Pilot[int], url: str, name: str, *, scope: str 
         await pilot.click("#user")
 
 
+def answered(project_dir: Path, *, url: str, name: str, username: str = "", secret: str = "",
+             scope: str = "project") -> Draft:
+    """The draft a user leaves at Targets after answering a generic index's screens with these
+    values: what Registry, Auth and Credentials save (test_tui_flows proves it equal to a walk's)."""
+    draft = fresh_draft(project_dir)
+    draft.fields = {"url": url}
+    draft.index_name = name
+    draft.scope = scope
+    draft.username = username
+    draft.secret = Secret(secret) if secret else None
+    return draft
+
+
+async def open_at(pilot: Pilot[int], step: Step, draft: Draft) -> None:
+    """The wizard at ``step`` of ``draft``'s path, as Next pressed on each step before it leaves it:
+    every screen on the way is on the stack, filled from the draft (so Back shows what was
+    answered), but none was drawn or typed into. For the tests of a later screen: walking the
+    screens before it is the flows' job (test_tui_flows walks each one by keys)."""
+    app = wizard(pilot)
+    assert step in steps_for(draft), f"{step.value} is not on the path of this draft"
+    await at_step(pilot, Step.START)
+    await wait_until(pilot, lambda: app.findings is not None, what="discovery")
+    app.draft = draft
+    while app.step != step:
+        app.advance("next")
+    await at_step(pilot, step)
+
+
 async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
                            targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project",
-                           keys: bool = False) -> None:
-    """Start → … → Validate with these answers, using only keys, pastes and clicks (``keys``: the index
-    name, username and secret typed a key at a time; the URL is pasted, as people enter URLs)."""
+                           walk: bool = False, keys: bool = False) -> None:
+    """The Targets screen reached with these answers, its choices clicked, then Next to Validate.
+
+    Targets is opened from the answers (``open_at``) unless ``walk``: then every step from Start is
+    walked with keys, pastes and clicks (``keys``: the index name, username and secret typed a key
+    at a time; the URL is pasted, as people enter URLs)."""
+    if walk or keys:
+        await _walk_to_targets(pilot, url=url, name=name, username=username, secret=secret, scope=scope, keys=keys)
+    else:
+        draft = answered(wizard(pilot).draft.project_dir, url=url, name=name, username=username, secret=secret,
+                         scope=scope)
+        await open_at(pilot, Step.TARGETS, draft)
+    for tool in ("uv", "pip", "twine"):
+        box = pilot.app.screen.query_one(f"#tool-{tool}", Checkbox)
+        if box.value != (tool in targets):
+            await pilot.click(f"#tool-{tool}")
+    if publish:
+        await pilot.click("#publish")
+    await pilot.click(f"#store-{store}")
+    await next_step(pilot)
+    await at_step(pilot, Step.VALIDATE)
+
+
+async def _walk_to_targets(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, scope: str,
+                           keys: bool) -> None:
     await at_step(pilot, Step.START)
     await wait_until(pilot, lambda: wizard(pilot).findings is not None, what="discovery")
     await next_step(pilot)
@@ -131,15 +183,6 @@ async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: 
     await type_into(pilot, "#secret", secret, keys=keys)
     await next_step(pilot)
     await at_step(pilot, Step.TARGETS)
-    for tool in ("uv", "pip", "twine"):
-        box = pilot.app.screen.query_one(f"#tool-{tool}", Checkbox)
-        if box.value != (tool in targets):
-            await pilot.click(f"#tool-{tool}")
-    if publish:
-        await pilot.click("#publish")
-    await pilot.click(f"#store-{store}")
-    await next_step(pilot)
-    await at_step(pilot, Step.VALIDATE)
 
 
 async def finish_from_validate(pilot: Pilot[int]) -> None:
