@@ -65,9 +65,9 @@ LINUX_DESKTOP = "keyring.backends.SecretService.Keyring (priority: 5)\nkeyring.b
                 "keyring.backends.chainer.ChainerBackend (priority: 10)\n"
 
 
-def chosen(listing: str, forced: str | None = None) -> keyring_backend.Backend:
+def chosen(listing: str) -> keyring_backend.Backend:
     """The backend keyring writes to, for a listing that names one."""
-    backend = keyring_backend.chosen(listing, forced)
+    backend = keyring_backend.chosen(listing)
     assert backend is not None, listing
     return backend
 
@@ -81,18 +81,17 @@ def test_the_backend_keyring_writes_to_is_named_as_the_user_knows_it(listing, ti
     assert chosen(listing).title == title
 
 
-def test_python_keyring_backend_decides_over_priorities():
-    backend = chosen(MACOS_LISTING, forced="keyrings.alt.file.PlaintextKeyring")
-    assert backend.title == "a plain-text file (keyrings.alt)"
-
-
 def test_the_real_keyring_cli_is_read_for_its_backend(keyring_bin, monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    backend = keyring_backend.of(str(keyring_bin / "keyring"))
-    assert backend is not None and backend.title == "a plain-text file (keyrings.alt)"
-    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     listing = subprocess.run([keyring_bin / "keyring", "--list-backends"], capture_output=True, text=True).stdout
     assert keyring_backend.parse(listing), listing  # the real output has the form parse() reads
+    assert keyring_backend.of(str(keyring_bin / "keyring")) == chosen(listing)
+
+
+def test_a_backend_named_in_python_keyring_backend_decides_over_priorities_without_running_keyring(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    backend = keyring_backend.of(str(tmp_path / "no-such-keyring"))  # run, it would fail: nothing says so
+    assert backend is not None and backend.title == "a plain-text file (keyrings.alt)"
 
 
 def test_a_secret_longer_than_windows_credential_manager_holds_is_refused_with_stores_that_can():

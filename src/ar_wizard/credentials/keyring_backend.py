@@ -78,10 +78,8 @@ def parse(listing: str) -> list[tuple[str, float]]:
     return out
 
 
-def chosen(listing: str, forced: str | None = None) -> Backend | None:
-    """The backend ``keyring set`` writes to, given the listing and ``PYTHON_KEYRING_BACKEND``."""
-    if forced:
-        return describe(forced)
+def chosen(listing: str) -> Backend | None:
+    """The backend ``keyring set`` writes to, given the listing, when ``PYTHON_KEYRING_BACKEND`` names none."""
     backends = parse(listing)
     if not backends:
         return None
@@ -93,11 +91,18 @@ def chosen(listing: str, forced: str | None = None) -> Backend | None:
 
 
 def of(keyring: str) -> Backend | None:
-    """The backend the user's ``keyring`` (an executable) writes to, or ``None`` when it cannot say."""
+    """The backend the user's ``keyring`` (an executable) writes to, or ``None`` when it cannot say.
+
+    A backend named in ``PYTHON_KEYRING_BACKEND`` is the only one keyring loads (``core.load_env``;
+    one it cannot load fails every keyring command), so the listing, a start that imports every
+    backend (about 0.3 s), is asked only when none is named."""
+    forced = os.environ.get("PYTHON_KEYRING_BACKEND", "").strip()
+    if forced:
+        return describe(forced)
     result = run([keyring, "--list-backends"])
     if result.returncode != 0:
         return None
-    return chosen(result.stdout, os.environ.get("PYTHON_KEYRING_BACKEND", "").strip() or None)
+    return chosen(result.stdout)
 
 
 def refusal(backend: Backend, length: int) -> str | None:
