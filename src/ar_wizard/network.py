@@ -188,16 +188,20 @@ def ssl_context(env: Mapping[str, str] | None = None) -> ssl.SSLContext:
 @lru_cache(maxsize=8)
 def _context(sources: tuple[tuple[str, Path], ...]) -> ssl.SSLContext:
     context = ssl.create_default_context()
-    # With SSL_CERT_FILE set, OpenSSL's defaults point at it instead of the platform's bundle:
-    # load the platform's own too, so that the two are merged, as uv merges them.
+    # That loaded OpenSSL's defaults, which SSL_CERT_FILE and SSL_CERT_DIR replace: the platform's own
+    # bundle and directory are loaded as well, so that the two are merged, as uv merges them. Each once:
+    # a bundle takes ~25 ms to load, and where SSL_CERT_FILE names the platform's bundle (some images
+    # set it for every tool) it would be loaded three times.
     defaults = ssl.get_default_verify_paths()
-    if defaults.openssl_cafile and Path(defaults.openssl_cafile).is_file():
-        context.load_verify_locations(cafile=defaults.openssl_cafile)
-    if defaults.openssl_capath and Path(defaults.openssl_capath).is_dir():
-        context.load_verify_locations(capath=defaults.openssl_capath)
-    for variable, path in sources:
+    loaded = {Path(p).resolve() for p in (defaults.cafile, defaults.capath) if p}
+    platform = [("SSL_CERT_FILE", Path(defaults.openssl_cafile)), ("SSL_CERT_DIR", Path(defaults.openssl_capath))]
+    for variable, path in [*platform, *sources]:
+        is_file = variable == "SSL_CERT_FILE"
+        if path.resolve() in loaded or not (path.is_file() if is_file else path.is_dir()):
+            continue
+        loaded.add(path.resolve())
         try:
-            if variable == "SSL_CERT_FILE":
+            if is_file:
                 context.load_verify_locations(cafile=str(path))
             else:
                 context.load_verify_locations(capath=str(path))
