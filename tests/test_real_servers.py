@@ -281,14 +281,14 @@ def test_the_wizard_writes_authenticate_always_for_a_server_that_never_asks_as_s
     import asyncio
 
     from ar_wizard.tui.app import WizardApp
-    from wizard_driver import finish_from_validate, walk_to_validate
+    from wizard_driver import finish_from_validate, reach_validate
 
     sign_in_redirect_index.set_password("signer", "signer-pw")
 
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=(110, 45)) as pilot:
-            await walk_to_validate(pilot, url=sign_in_redirect_index.simple_url, name="acme", username="signer",
+            await reach_validate(pilot, url=sign_in_redirect_index.simple_url, name="acme", username="signer",
                                    secret="signer-pw", store="netrc")
             await finish_from_validate(pilot)
             assert app.verdict is not None and "never asks for credentials" in app.verdict.message

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from ar_wizard.apply import undo
 from ar_wizard.tui.app import WizardApp
 from ar_wizard.tui.screens.done import DoneScreen
-from wizard_driver import finish_from_validate, wait_until, walk_to_validate
+from wizard_driver import finish_from_validate, reach_validate, wait_until
 
 SIZE = (110, 45)
 
@@ -40,7 +40,7 @@ def test_the_done_screen_shows_the_snippets_and_writes_one_only_when_asked(home,
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc")
             await finish_from_validate(pilot)
             screen = pilot.app.screen
@@ -91,7 +91,7 @@ def test_the_done_screen_refuses_to_replace_a_different_file(home, private_index
 
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc")
             await finish_from_validate(pilot)
             outcome = pilot.app.screen.query_one("#snippet-outcome")

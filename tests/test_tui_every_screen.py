@@ -30,14 +30,14 @@ from test_tui_snapshots import (  # noqa: F401 - the snapshot walks' fixtures, u
     set_up,
     start,
 )
-from wizard_driver import SMALL, at_step, look_at_every_size, next_step, type_into, wait_until, walk_to_validate
+from wizard_driver import SMALL, at_step, look_at_every_size, next_step, reach_validate, type_into, wait_until
 
 AZURE_PAT = "azure-pat-" + "7" * 42  # as long as a real one
 
 
 async def env_store_done(pilot):
     """uv and twine with the secret in .env: four files, a [acme] .pypirc heading, an activation line."""
-    await walk_to_validate(pilot, url=Index.url, name="acme", username=USER, secret=PASSWORD, store="env",
+    await reach_validate(pilot, url=Index.url, name="acme", username=USER, secret=PASSWORD, store="env",
                            targets=("uv", "twine"), publish=True)
     await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
     await next_step(pilot)

@@ -21,11 +21,11 @@ from wizard_driver import (
     focused_id,
     next_step,
     open_at,
+    reach_validate,
     shown_step,
     start_to_registry,
     type_into,
     wait_until,
-    walk_to_validate,
     wizard,
 )
 
@@ -48,7 +48,7 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store=store, targets=targets, publish=True, walk=True,
                                    keys=store == "uv")  # one walk types its name, username and secret key by key
             await finish_from_validate(pilot)
@@ -75,7 +75,7 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
 def test_back_keeps_what_was_typed(home, private_index):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url="http://127.0.0.1:9/simple/", name="acme", username="me",
+            await reach_validate(pilot, url="http://127.0.0.1:9/simple/", name="acme", username="me",
                                    secret="tok-1", store="netrc", walk=True)
             for step in (Step.TARGETS, Step.CREDENTIALS, Step.AUTH, Step.REGISTRY):
                 await pilot.press("ctrl+b")
@@ -127,7 +127,7 @@ def test_a_failing_validation_blocks_next_and_says_why(home, private_index, acco
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret="wrong", store="netrc")
             await wait_until(pilot, lambda: app.verdict is not None)
             await next_step(pilot)
@@ -153,7 +153,7 @@ def test_back_cancels_a_validation_that_is_still_waiting(home):
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
+            await reach_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
             validate_screen = app.screen
             (worker,) = [w for w in app.workers if w.group == "validate"]
             await pilot.press("ctrl+b")

@@ -8,7 +8,7 @@ from ar_wizard.apply import undo
 from ar_wizard.flow import Step
 from ar_wizard.tui.app import WizardApp
 from test_poetry_pdm import PROJECTS, TOOL_ENV, add_private_package
-from wizard_driver import at_step, finish_from_validate, wait_until, walk_to_validate
+from wizard_driver import at_step, finish_from_validate, reach_validate, wait_until
 
 SIZE = (110, 45)
 
@@ -21,7 +21,7 @@ def test_in_a_poetry_project_the_wizard_proposes_poetry_and_writes_what_setup_wr
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="file", targets=("poetry",))
             await finish_from_validate(pilot)
             await at_step(pilot, Step.DONE)

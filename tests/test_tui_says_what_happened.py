@@ -12,7 +12,7 @@ from ar_wizard.flow import Step
 from ar_wizard.model import Draft
 from ar_wizard.tui.app import WizardApp
 from conftest import PACKAGE
-from wizard_driver import at_step, next_step, shown_plan, type_into, wait_until, walk_to_validate, wizard
+from wizard_driver import at_step, next_step, reach_validate, shown_plan, type_into, wait_until, wizard
 
 SIZE = (100, 36)
 
@@ -60,7 +60,7 @@ def test_leaving_pyproject_out_in_the_preview_is_not_called_set_up_and_uv_add_is
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc", targets=("uv", "pip"))
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
@@ -83,7 +83,7 @@ def test_skipping_a_refused_check_says_the_index_refused_and_offers_no_uv_proof_
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret="wrong-token", store="file", targets=("pip", "twine"))
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await pilot.press("ctrl+s")
@@ -133,7 +133,7 @@ def test_after_finish_the_terminal_keeps_the_summary_with_the_backup_and_the_nex
 
     async def walk(app):
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
@@ -214,7 +214,7 @@ def test_tab_in_the_preview_and_done_goes_from_control_to_control_not_through_he
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
@@ -393,7 +393,7 @@ def test_uv_resolves_after_a_setup_whose_done_said_set_up(home, private_index, a
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)

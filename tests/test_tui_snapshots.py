@@ -34,9 +34,9 @@ from wizard_driver import (
     look_at_every_size,
     next_step,
     open_at,
+    reach_validate,
     type_into,
     wait_until,
-    walk_to_validate,
 )
 
 SIZE = (100, 36)
@@ -114,7 +114,7 @@ def pinned(home, monkeypatch, tmp_path):
 
 
 async def to_validate(pilot, *, secret=PASSWORD, store="uv", targets=("uv",)):
-    await walk_to_validate(pilot, url=Index.url, name="acme", username=USER,
+    await reach_validate(pilot, url=Index.url, name="acme", username=USER,
                            secret=secret, store=store, targets=targets, publish=True)
     await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
     await pilot.pause()

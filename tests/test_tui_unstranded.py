@@ -22,11 +22,11 @@ from wizard_driver import (
     focused_id,
     next_step,
     open_at,
+    reach_validate,
     shown_plan,
     shown_step,
     type_into,
     wait_until,
-    walk_to_validate,
     wizard,
 )
 
@@ -381,7 +381,7 @@ def test_skip_the_live_check_says_what_it_risks_and_goes_on_to_the_preview(home)
 
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
+            await reach_validate(pilot, url=url, name="acme", username="me", secret="tok", store="netrc")
             risk = text_of(pilot.app, "#skip-risk")
             await pilot.click("#skip-button")
             await at_step(pilot, Step.PREVIEW)
@@ -411,7 +411,7 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="keyring")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             assert app.verdict is not None
@@ -459,7 +459,7 @@ def test_done_opens_at_the_top_with_the_outcome_and_the_env_activation_line_firs
     async def flow():
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
@@ -495,7 +495,7 @@ def test_the_preview_jumps_from_file_to_file(home, private_index, account):
 
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=(100, 30)) as pilot:
-            await walk_to_validate(pilot, url=private_index.simple_url, name="acme", username=user,
+            await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
                                    secret=password, store="netrc", targets=("uv", "pip"))
             await wait_until(pilot, lambda: wizard(pilot).verdict is not None, what="validation")
             await next_step(pilot)

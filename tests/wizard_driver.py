@@ -128,8 +128,8 @@ def answered(project_dir: Path, *, url: str, name: str, username: str = "", secr
 async def open_at(pilot: Pilot[int], step: Step, draft: Draft) -> None:
     """The wizard at ``step`` of ``draft``'s path, as Next pressed on each step before it leaves it:
     every screen on the way is on the stack, filled from the draft (so Back shows what was
-    answered), but none was drawn or typed into. For the tests of a later screen: walking the
-    screens before it is the flows' job (test_tui_flows walks each one by keys)."""
+    answered), but none was typed into. For the tests of a later screen: walking the screens
+    before it is the flows' job (test_tui_flows walks each one by keys)."""
     app = wizard(pilot)
     assert step in steps_for(draft), f"{step.value} is not on the path of this draft"
     await at_step(pilot, Step.START)
@@ -140,7 +140,7 @@ async def open_at(pilot: Pilot[int], step: Step, draft: Draft) -> None:
     await at_step(pilot, step)
 
 
-async def walk_to_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
+async def reach_validate(pilot: Pilot[int], *, url: str, name: str, username: str, secret: str, store: str = "uv",
                            targets: tuple[str, ...] = ("uv",), publish: bool = False, scope: str = "project",
                            walk: bool = False, keys: bool = False) -> None:
     """The Targets screen reached with these answers, its choices clicked, then Next to Validate.
