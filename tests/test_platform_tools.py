@@ -88,9 +88,9 @@ def test_the_real_keyring_cli_is_read_for_its_backend(keyring_bin, monkeypatch):
     assert keyring_backend.of(str(keyring_bin / "keyring")) == chosen(listing)
 
 
-def test_a_backend_named_in_python_keyring_backend_decides_over_priorities_without_running_keyring(tmp_path, monkeypatch):
+def test_a_backend_named_in_python_keyring_backend_is_the_one_named_without_running_keyring(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    backend = keyring_backend.of(str(tmp_path / "no-such-keyring"))  # run, it would fail: nothing says so
+    backend = keyring_backend.of(str(tmp_path / "no-such-keyring"))  # had it been run, it would have failed
     assert backend is not None and backend.title == "a plain-text file (keyrings.alt)"
 
 

@@ -289,7 +289,7 @@ def test_the_wizard_writes_authenticate_always_for_a_server_that_never_asks_as_s
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=(110, 45)) as pilot:
             await reach_validate(pilot, url=sign_in_redirect_index.simple_url, name="acme", username="signer",
-                                   secret="signer-pw", store="netrc")
+                                 secret="signer-pw", store="netrc")
             await finish_from_validate(pilot)
             assert app.verdict is not None and "never asks for credentials" in app.verdict.message
 

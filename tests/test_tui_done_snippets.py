@@ -41,7 +41,7 @@ def test_the_done_screen_shows_the_snippets_and_writes_one_only_when_asked(home,
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="netrc")
+                                 secret=password, store="netrc")
             await finish_from_validate(pilot)
             screen = pilot.app.screen
             assert isinstance(screen, DoneScreen)
@@ -92,7 +92,7 @@ def test_the_done_screen_refuses_to_replace_a_different_file(home, private_index
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="netrc")
+                                 secret=password, store="netrc")
             await finish_from_validate(pilot)
             outcome = pilot.app.screen.query_one("#snippet-outcome")
             await press_button(pilot, "#write-snippet")

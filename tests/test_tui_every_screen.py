@@ -38,7 +38,7 @@ AZURE_PAT = "azure-pat-" + "7" * 42  # as long as a real one
 async def env_store_done(pilot):
     """uv and twine with the secret in .env: four files, a [acme] .pypirc heading, an activation line."""
     await reach_validate(pilot, url=Index.url, name="acme", username=USER, secret=PASSWORD, store="env",
-                           targets=("uv", "twine"), publish=True)
+                         targets=("uv", "twine"), publish=True)
     await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
     await next_step(pilot)
     await at_step(pilot, Step.PREVIEW)

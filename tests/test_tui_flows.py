@@ -49,8 +49,8 @@ def test_a_complete_wizard_flow_writes_what_setup_writes_for_the_same_answers(
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store=store, targets=targets, publish=True, walk=True,
-                                   keys=store == "uv")  # one walk types its name, username and secret key by key
+                                 secret=password, store=store, targets=targets, publish=True, walk=True,
+                                 keys=store == "uv")  # one walk types its name, username and secret key by key
             await finish_from_validate(pilot)
             await pilot.click("#check-button")
             await wait_until(pilot, lambda: "uv resolved" in str(pilot.app.screen.query_one("#proof").render()),
@@ -76,7 +76,7 @@ def test_back_keeps_what_was_typed(home, private_index):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url="http://127.0.0.1:9/simple/", name="acme", username="me",
-                                   secret="tok-1", store="netrc", walk=True)
+                                 secret="tok-1", store="netrc", walk=True)
             for step in (Step.TARGETS, Step.CREDENTIALS, Step.AUTH, Step.REGISTRY):
                 await pilot.press("ctrl+b")
                 await at_step(pilot, step)
@@ -128,7 +128,7 @@ def test_a_failing_validation_blocks_next_and_says_why(home, private_index, acco
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret="wrong", store="netrc")
+                                 secret="wrong", store="netrc")
             await wait_until(pilot, lambda: app.verdict is not None)
             await next_step(pilot)
             await pilot.pause()

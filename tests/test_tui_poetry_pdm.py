@@ -22,7 +22,7 @@ def test_in_a_poetry_project_the_wizard_proposes_poetry_and_writes_what_setup_wr
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="file", targets=("poetry",))
+                                 secret=password, store="file", targets=("poetry",))
             await finish_from_validate(pilot)
             await at_step(pilot, Step.DONE)
             await wait_until(pilot, lambda: app.plan is not None, what="the plan")

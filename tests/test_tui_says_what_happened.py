@@ -61,7 +61,7 @@ def test_leaving_pyproject_out_in_the_preview_is_not_called_set_up_and_uv_add_is
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="netrc", targets=("uv", "pip"))
+                                 secret=password, store="netrc", targets=("uv", "pip"))
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await preview_to_done(pilot, untick=("pyproject.toml",))
@@ -84,7 +84,7 @@ def test_skipping_a_refused_check_says_the_index_refused_and_offers_no_uv_proof_
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret="wrong-token", store="file", targets=("pip", "twine"))
+                                 secret="wrong-token", store="file", targets=("pip", "twine"))
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await pilot.press("ctrl+s")
             await preview_to_done(pilot)
@@ -134,7 +134,7 @@ def test_after_finish_the_terminal_keeps_the_summary_with_the_backup_and_the_nex
     async def walk(app):
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="env")
+                                 secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await preview_to_done(pilot)
@@ -215,7 +215,7 @@ def test_tab_in_the_preview_and_done_goes_from_control_to_control_not_through_he
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="env")
+                                 secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
@@ -394,7 +394,7 @@ def test_uv_resolves_after_a_setup_whose_done_said_set_up(home, private_index, a
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="netrc")
+                                 secret=password, store="netrc")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await preview_to_done(pilot)

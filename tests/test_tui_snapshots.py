@@ -115,7 +115,7 @@ def pinned(home, monkeypatch, tmp_path):
 
 async def to_validate(pilot, *, secret=PASSWORD, store="uv", targets=("uv",)):
     await reach_validate(pilot, url=Index.url, name="acme", username=USER,
-                           secret=secret, store=store, targets=targets, publish=True)
+                         secret=secret, store=store, targets=targets, publish=True)
     await wait_until(pilot, lambda: pilot.app.verdict is not None, what="validation")
     await pilot.pause()
 

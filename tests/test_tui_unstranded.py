@@ -412,7 +412,7 @@ def test_a_failed_apply_goes_back_to_the_preview_and_another_store_succeeds(
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="keyring")
+                                 secret=password, store="keyring")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             assert app.verdict is not None
             await pilot.press("ctrl+n" if app.verdict.ok else "ctrl+s")  # this test is about the write
@@ -460,7 +460,7 @@ def test_done_opens_at_the_top_with_the_outcome_and_the_env_activation_line_firs
         app = WizardApp(project_dir=home.project)
         async with app.run_test(size=SIZE) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="env")
+                                 secret=password, store="env")
             await wait_until(pilot, lambda: app.verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
@@ -496,7 +496,7 @@ def test_the_preview_jumps_from_file_to_file(home, private_index, account):
     async def flow():
         async with WizardApp(project_dir=home.project).run_test(size=(100, 30)) as pilot:
             await reach_validate(pilot, url=private_index.simple_url, name="acme", username=user,
-                                   secret=password, store="netrc", targets=("uv", "pip"))
+                                 secret=password, store="netrc", targets=("uv", "pip"))
             await wait_until(pilot, lambda: wizard(pilot).verdict is not None, what="validation")
             await next_step(pilot)
             await at_step(pilot, Step.PREVIEW)
