@@ -1,7 +1,8 @@
 """The TUI does each job one way, so a reader who knows one screen knows them all:
 
 - what a screen shows in each state lives in app.tcss: the screen keeps its state in a reactive
-  phase (or a few reactive flags) whose watcher sets a CSS class, and no code sets ``.display``;
+  phase whose watcher sets a CSS class, or in a few reactive flags that toggle one each
+  (``reactive(False, toggle_class=...)``), and no code sets ``.display``;
 - each worker's result comes back as its own message class, ``Finished[T]`` with ``T`` named, and
   each handler takes that class, never the bare ``Finished``;
 - every worker hands its result over the same way: ``report(..., outcome=TheMessage)``, never
@@ -101,19 +102,21 @@ def test_no_worker_hands_its_result_over_with_call_from_thread():
 
 
 def test_every_class_a_state_sets_is_one_app_tcss_styles():
-    """A watcher that sets a class no rule selects on would leave its parts as they were: a typo, or
-    a rule deleted while its state stayed."""
+    """A flag or a phase watcher that sets a class no rule selects on would leave its parts as they
+    were: a typo, or a rule deleted while its state stayed."""
     tcss = (TUI / "app.tcss").read_text(encoding="utf-8")
     classes = []
     for _, path, tree in _modules():
         for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "toggle_class" and isinstance(node.value, ast.Constant):
+                classes += [(path, node.value, name) for name in str(node.value.value).split()]
             if not (isinstance(node, ast.FunctionDef) and node.name.startswith("watch_")):
                 continue
             in_fstrings = {id(c) for j in ast.walk(node) if isinstance(j, ast.JoinedStr) for c in ast.walk(j)}
             classes += [(path, node, c.value if c.value.startswith("-") else f"-{c.value}")
                         for c in ast.walk(node)
                         if isinstance(c, ast.Constant) and isinstance(c.value, str) and id(c) not in in_fstrings]
-    assert len(classes) >= 10, "the states' watchers were not found"
+    assert len(classes) >= 14, "the states' flags and watchers were not found"
     missing = [f"{_where(path, node)}: .{name}" for path, node, name in classes if f".{name} " not in tcss
                and f".{name}." not in tcss and f".{name}," not in tcss]
     assert not missing, f"No rule in app.tcss selects on these classes: {missing}"

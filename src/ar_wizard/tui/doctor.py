@@ -56,14 +56,9 @@ class DoctorScreen(WizardScreen):
 
     #: the spinner while checks run or a fix is planned or written, and the previewed fix under its
     #: finding: app.tcss shows them by the classes these set
-    busy: reactive[bool] = reactive(False, init=False)
-    fix_shown: reactive[bool] = reactive(False, init=False)
+    busy: reactive[bool] = reactive(False, init=False, toggle_class="-busy")
+    fix_shown: reactive[bool] = reactive(False, init=False, toggle_class="-fix-shown")
 
-    def watch_busy(self, busy: bool) -> None:
-        self.set_class(busy, "-busy")
-
-    def watch_fix_shown(self, shown: bool) -> None:
-        self.set_class(shown, "-fix-shown")
     HELP = ("Each check looks at the real files, tools and index. A fix is shown as a diff before anything is "
             "written, and backed up for `ar-wizard undo`.")
 

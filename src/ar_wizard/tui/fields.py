@@ -113,10 +113,7 @@ class Field(Vertical):
     DEFAULT_CLASSES = "field"
 
     #: the reason (an error or a warning) is shown beside the input: app.tcss shows it by the class
-    explaining: reactive[bool] = reactive(False, init=False)
-
-    def watch_explaining(self, explaining: bool) -> None:
-        self.set_class(explaining, "-explaining")
+    explaining: reactive[bool] = reactive(False, init=False, toggle_class="-explaining")
 
     def __init__(self, label: str, input: Input, *, help: str = "", id: str | None = None):
         super().__init__(id=id)

@@ -48,14 +48,8 @@ class Reachable(Vertical):
 
     #: the filter and the list once there is something to pick, and the status line while it says
     #: something: app.tcss shows them by the classes these set
-    listed: reactive[bool] = reactive(False, init=False)
-    quiet: reactive[bool] = reactive(False, init=False)
-
-    def watch_listed(self, listed: bool) -> None:
-        self.set_class(listed, "-listed")
-
-    def watch_quiet(self, quiet: bool) -> None:
-        self.set_class(quiet, "-quiet")
+    listed: reactive[bool] = reactive(False, init=False, toggle_class="-listed")
+    quiet: reactive[bool] = reactive(False, init=False, toggle_class="-quiet")
 
     def __init__(self, provider: str, *, api_endpoint: str = "", key_file: str = "", region: str = "",
                  organization: str = "", pat: Secret | None = None) -> None:

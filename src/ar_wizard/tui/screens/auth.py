@@ -41,14 +41,8 @@ class AuthScreen(StepScreen):
 
     #: the keyring panel (what keyring and its plugin say) while the keyring is the method, and
     #: its Install button while they are missing; app.tcss shows them by the classes these set
-    keyring_chosen: reactive[bool] = reactive(False, init=False)
-    install_offered: reactive[bool] = reactive(False, init=False)
-
-    def watch_keyring_chosen(self, chosen: bool) -> None:
-        self.set_class(chosen, "-keyring-chosen")
-
-    def watch_install_offered(self, offered: bool) -> None:
-        self.set_class(offered, "-install-offered")
+    keyring_chosen: reactive[bool] = reactive(False, init=False, toggle_class="-keyring-chosen")
+    install_offered: reactive[bool] = reactive(False, init=False, toggle_class="-install-offered")
 
     def body(self) -> ComposeResult:
         self.provider = providers.get(self.draft.provider)

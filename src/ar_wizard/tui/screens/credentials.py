@@ -45,10 +45,7 @@ class CredentialsScreen(StepScreen):
     HELP = "It is masked here, checked against the index next, and never shown again."
 
     #: minting from ADC or gcloud, where the key file is not the source: app.tcss hides its field
-    key_unused: reactive[bool] = reactive(False, init=False)
-
-    def watch_key_unused(self, unused: bool) -> None:
-        self.set_class(unused, "-key-unused")
+    key_unused: reactive[bool] = reactive(False, init=False, toggle_class="-key-unused")
 
     def body(self) -> ComposeResult:
         from ...mint import can_mint as provider_mints

@@ -44,18 +44,9 @@ class DoneScreen(StepScreen):
 
     #: what app.tcss shows by the classes these set: the proof with uv only where uv now knows the
     #: index, its verdict once a check is asked for, and the snippet's buttons unless it was refused
-    uv_configured: reactive[bool] = reactive(True, init=False)
-    proof_asked: reactive[bool] = reactive(False, init=False)
-    snippet_refused: reactive[bool] = reactive(False, init=False)
-
-    def watch_uv_configured(self, configured: bool) -> None:
-        self.set_class(not configured, "-without-uv")
-
-    def watch_proof_asked(self, asked: bool) -> None:
-        self.set_class(asked, "-proof-asked")
-
-    def watch_snippet_refused(self, refused: bool) -> None:
-        self.set_class(refused, "-snippet-refused")
+    without_uv: reactive[bool] = reactive(False, init=False, toggle_class="-without-uv")
+    proof_asked: reactive[bool] = reactive(False, init=False, toggle_class="-proof-asked")
+    snippet_refused: reactive[bool] = reactive(False, init=False, toggle_class="-snippet-refused")
 
     def body(self) -> ComposeResult:
         yield Static("", id="summary")
@@ -88,7 +79,7 @@ class DoneScreen(StepScreen):
             self.show_intro("What was written and what to run next come first." if summary.complete else
                             "Written, but not everything is ready yet: what is missing and what to do come first.")
             # A proof with uv means something only where uv now knows the index.
-            self.uv_configured = summary.uv_configured
+            self.without_uv = not summary.uv_configured
             self.refresh_bindings()
         verdict = self.wizard.verdict
         if verdict is not None and verdict.projects:
@@ -115,7 +106,7 @@ class DoneScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check":  # Check now only where uv now knows the index
-            return self.uv_configured
+            return not self.without_uv
         return super().check_action(action, parameters)
 
     def action_check(self) -> None:

@@ -65,10 +65,7 @@ class StartScreen(StepScreen):
 
     #: why the picked index cannot be rotated, under the choices while there is a reason: app.tcss
     #: shows it by the class
-    rotation_refused: reactive[bool] = reactive(False, init=False)
-
-    def watch_rotation_refused(self, refused: bool) -> None:
-        self.set_class(refused, "-rotation-refused")
+    rotation_refused: reactive[bool] = reactive(False, init=False, toggle_class="-rotation-refused")
 
     def body(self) -> ComposeResult:
         yield Static("Looking at this machine…\n\n[b]What would you like to do?[/]", id="findings")

@@ -43,14 +43,8 @@ class TargetsScreen(StepScreen):
 
     #: a keyring plugin stores nothing, so there is no store to choose; Install keyring is offered
     #: while the chosen store needs it: app.tcss shows and hides them by the classes these set
-    stores_nothing: reactive[bool] = reactive(False, init=False)
-    install_offered: reactive[bool] = reactive(False, init=False)
-
-    def watch_stores_nothing(self, nothing: bool) -> None:
-        self.set_class(nothing, "-stores-nothing")
-
-    def watch_install_offered(self, offered: bool) -> None:
-        self.set_class(offered, "-install-offered")
+    stores_nothing: reactive[bool] = reactive(False, init=False, toggle_class="-stores-nothing")
+    install_offered: reactive[bool] = reactive(False, init=False, toggle_class="-install-offered")
 
     @property
     def tools(self) -> list[str]:
