@@ -105,7 +105,7 @@ def test_every_class_a_state_sets_is_one_app_tcss_styles():
     """A flag or a phase watcher that sets a class no rule selects on would leave its parts as they
     were: a typo, or a rule deleted while its state stayed."""
     tcss = (TUI / "app.tcss").read_text(encoding="utf-8")
-    classes = []
+    classes: list[tuple[Path, ast.AST, str]] = []
     for _, path, tree in _modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.keyword) and node.arg == "toggle_class" and isinstance(node.value, ast.Constant):
