@@ -194,7 +194,8 @@ def _context(sources: tuple[tuple[str, Path], ...]) -> ssl.SSLContext:
     # set it for every tool) it would be loaded three times.
     defaults = ssl.get_default_verify_paths()
     loaded = {Path(p).resolve() for p in (defaults.cafile, defaults.capath) if p}
-    platform = [("SSL_CERT_FILE", Path(defaults.openssl_cafile)), ("SSL_CERT_DIR", Path(defaults.openssl_capath))]
+    platform = [(variable, Path(where)) for variable, where in (("SSL_CERT_FILE", defaults.openssl_cafile),
+                                                               ("SSL_CERT_DIR", defaults.openssl_capath)) if where]
     for variable, path in [*platform, *sources]:
         is_file = variable == "SSL_CERT_FILE"
         if path.resolve() in loaded or not (path.is_file() if is_file else path.is_dir()):
